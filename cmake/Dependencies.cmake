@@ -1,0 +1,26 @@
+# Finds the Debian 12 packages the project builds against (see DESIGN.md "Dependencies").
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+
+pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+
+# nettle: the fast hash backend (SHA-NI / ARMv8 crypto extensions). Optional: without it the
+# build falls back to mbedTLS for hashing.
+pkg_check_modules(NETTLE IMPORTED_TARGET nettle)
+
+# mbedTLS 2.28 ships no .pc file and no CMake package in Debian.
+find_path(MBEDTLS_INCLUDE_DIR mbedtls/version.h REQUIRED)
+find_library(MBEDCRYPTO_LIBRARY mbedcrypto REQUIRED)
+add_library(mbedcrypto UNKNOWN IMPORTED)
+set_target_properties(mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
+                                            INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
+
+if(EDGEVERIFY_HASH_BACKEND STREQUAL "nettle" AND NOT NETTLE_FOUND)
+  message(WARNING "nettle not found: hashing falls back to mbedTLS")
+  set(EDGEVERIFY_HASH_BACKEND "mbedtls" CACHE STRING "" FORCE)
+endif()
+
+if(EDGEVERIFY_BUILD_TESTS)
+  find_package(doctest REQUIRED)
+endif()

@@ -1,0 +1,34 @@
+// Every bound the verifier enforces, named in one place (documented in docs/limits.md).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace edgeverify::limits {
+
+// Largest JSON document (index, manifest, config, manifest.json) parsed or kept in memory.
+inline constexpr std::size_t kMaxJsonDocumentBytes = 4 * 1024 * 1024;
+// Deepest nesting of arrays and objects in a JSON document.
+inline constexpr int kMaxJsonDepth = 64;
+// Total bytes of small documents an archive pass keeps in memory while it streams.
+inline constexpr std::size_t kMaxKeptDocumentBytes = 16 * 1024 * 1024;
+// Entries in an outer archive (oci-archive, docker-archive).
+inline constexpr std::size_t kMaxArchiveEntries = 100000;
+// Default ceiling on one layer's decompressed size (gzip/zstd bomb guard); --max-layer-size overrides.
+inline constexpr std::uint64_t kDefaultMaxLayerUncompressedBytes = 16ULL * 1024 * 1024 * 1024;
+// Nesting of image indexes (index -> index -> ...).
+inline constexpr int kMaxIndexDepth = 8;
+// Descriptors in one manifest or index.
+inline constexpr std::size_t kMaxDescriptorsPerDocument = 4096;
+// Images (manifests) verified from one source.
+inline constexpr std::size_t kMaxImagesPerSource = 1024;
+// Findings recorded per layer (facts beyond this are counted, not listed).
+inline constexpr std::size_t kMaxFindingsPerLayer = 256;
+// Entries in one layer tar.
+inline constexpr std::uint64_t kMaxLayerEntries = 1000000;
+// Length of a path or link target inside a layer tar (PAX / GNU long names).
+inline constexpr std::size_t kMaxLayerPathBytes = 64 * 1024;
+// Size of one PAX extended header record block.
+inline constexpr std::size_t kMaxPaxHeaderBytes = 1024 * 1024;
+
+}  // namespace edgeverify::limits
