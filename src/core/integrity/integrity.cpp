@@ -1,0 +1,39 @@
+// Entry point of integrity verification: opens the source (one streaming pass for archives)
+// and walks its image graph.
+#include "edgeverify/integrity.hpp"
+
+#include <chrono>
+
+#include "integrity/verify_docker_archive.hpp"
+#include "integrity/verify_oci.hpp"
+
+namespace edgeverify {
+
+Expected<IntegrityReport> verify_integrity(const SourceSpec& spec, const IntegrityOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    IntegrityReport report;
+    report.kind = spec.forced_kind.value_or(SourceKind::oci_layout);
+
+    ScanOptions scan;
+    scan.max_layer_uncompressed_bytes = options.max_layer_uncompressed_bytes;
+    scan.progress = options.progress;
+    auto source = open_source(spec, scan);
+    if (!source) {
+        // Usage and I/O problems are not the content's fault: the caller reports them as such.
+        if (exit_code_for(source.error().code) != 1) return source.take_error();
+        report.errors.push_back(source.take_error());
+    } else {
+        BlobSource& blobs = **source;
+        report.kind = blobs.kind();
+        if (report.kind == SourceKind::docker_archive) {
+            integrity::verify_docker_archive_source(blobs, spec.image_name, report);
+        } else {
+            integrity::verify_oci_source(blobs, spec.image_name, options, report);
+        }
+        report.bytes_read = blobs.bytes_read();
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+}  // namespace edgeverify
