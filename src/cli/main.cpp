@@ -1,7 +1,43 @@
-// The edgeverify command: dispatches subcommands.
+// The edgeverify command: dispatches subcommands (DESIGN.md "CLI contract").
 #include <cstdio>
+#include <string>
+#include <vector>
 
-int main() {
-    std::fputs("edgeverify: not implemented yet\n", stderr);
+#include "commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: edgeverify COMMAND [options]\n"
+    "\n"
+    "Verifies container images offline before they may run on an edge device.\n"
+    "\n"
+    "commands:\n"
+    "  verify SOURCE --integrity-only   check every digest, size and layer diff_id of an image\n"
+    "  version                          print the version\n"
+    "  help                             this help\n"
+    "\n"
+    "Run 'edgeverify COMMAND --help' for a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "verify") return edgeverify::cli::run_verify(args);
+    if (command == "version" || command == "--version") {
+        std::printf("edgeverify %s\n", EDGEVERIFY_VERSION);
+        return 0;
+    }
+    if (command == "help" || command == "--help" || command == "-h") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    std::fprintf(stderr, "edgeverify: usage: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
 }

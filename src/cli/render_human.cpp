@@ -1,0 +1,92 @@
+// Human output: what was checked, each layer's result, bytes, time and throughput.
+#include "render.hpp"
+
+#include <cinttypes>
+
+namespace edgeverify::cli {
+namespace {
+
+std::string short_hash(const Digest& d) {
+    if (d.empty()) return "-";
+    return d.str().substr(0, std::string(digest_algorithm_name(d.algorithm())).size() + 1 + 12);
+}
+
+std::string image_title(const ImageResult& image) {
+    std::string title = image.name.empty() ? "(unnamed)" : image.name;
+    if (image.platform && !image.platform->os.empty()) title += "  " + image.platform->str();
+    return title;
+}
+
+std::string mb_per_second(std::uint64_t bytes, double seconds) {
+    if (seconds <= 0) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MB/s", static_cast<double>(bytes) / 1e6 / seconds);
+    return buf;
+}
+
+}  // namespace
+
+std::string human_bytes(std::uint64_t bytes) {
+    char buf[32];
+    if (bytes < 1000) {
+        std::snprintf(buf, sizeof buf, "%" PRIu64 " B", bytes);
+    } else if (bytes < 1000 * 1000) {
+        std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
+    } else if (bytes < 1000ULL * 1000 * 1000) {
+        std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.2f GB", static_cast<double>(bytes) / 1e9);
+    }
+    return buf;
+}
+
+void print_human_report(std::FILE* out, const IntegrityReport& report, const RenderContext& context) {
+    std::fprintf(out, "edgeverify %s: %s of %s (%s)\n", EDGEVERIFY_VERSION,
+                 context.integrity_only ? "integrity check" : "verification", context.source_argument.c_str(),
+                 std::string(source_kind_name(report.kind)).c_str());
+    std::uint64_t uncompressed = 0;
+    std::size_t layer_count = 0;
+    for (const auto& image : report.images) {
+        std::fprintf(out, "image %s\n", image_title(image).c_str());
+        if (image.index_digest)
+            std::fprintf(out, "  index     %s\n", short_hash(*image.index_digest).c_str());
+        if (!image.manifest_digest.empty()) {
+            std::fprintf(out, "  manifest  %s  %s\n", short_hash(image.manifest_digest).c_str(),
+                         image.manifest_media_type.c_str());
+        }
+        if (!image.config_digest.empty()) {
+            std::fprintf(out, "  config    %s%s\n", short_hash(image.config_digest).c_str(),
+                         image.container_image ? "" : "  (not a container image config: artifact)");
+        }
+        for (const auto& layer : image.layers) {
+            ++layer_count;
+            uncompressed += layer.uncompressed_size;
+            std::fprintf(out, "  layer %zu/%zu %s  %-5s %9s -> %9s  %s\n", layer.index + 1,
+                         image.layers.size(), short_hash(layer.descriptor.digest).c_str(),
+                         std::string(compression_name(layer.compression)).c_str(),
+                         human_bytes(static_cast<std::uint64_t>(layer.descriptor.size)).c_str(),
+                         human_bytes(layer.uncompressed_size).c_str(),
+                         layer.error ? ("FAIL " + std::string(errc_name(layer.error->code))).c_str()
+                                     : "ok (digest, size, diff_id)");
+        }
+        if (image.error) {
+            std::fprintf(out, "  result    FAIL %s\n", std::string(errc_name(image.error->code)).c_str());
+        } else {
+            std::fprintf(out, "  result    ok\n");
+        }
+    }
+    const std::string stats = human_bytes(report.bytes_read) + " read, " + human_bytes(uncompressed) +
+                              " uncompressed, in " + std::to_string(report.seconds).substr(0, 5) + " s (" +
+                              mb_per_second(report.bytes_read, report.seconds) + " read, " +
+                              mb_per_second(uncompressed, report.seconds) + " uncompressed)";
+    if (report.passed()) {
+        std::fprintf(out, "verified: %zu image%s, %zu layer%s; %s\n", report.images.size(),
+                     report.images.size() == 1 ? "" : "s", layer_count, layer_count == 1 ? "" : "s",
+                     stats.c_str());
+    } else {
+        std::fprintf(out, "REJECTED: %zu error%s; %s\n", report.errors.size(),
+                     report.errors.size() == 1 ? "" : "s", stats.c_str());
+    }
+}
+
+}  // namespace edgeverify::cli

@@ -1,0 +1,124 @@
+// `edgeverify verify SOURCE --integrity-only [--platform P] [--all-platforms] [--json]
+//  [--max-layer-size BYTES]`.
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "edgeverify/integrity.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "render.hpp"
+
+namespace edgeverify::cli {
+namespace {
+
+constexpr const char* kVerifyHelp =
+    "usage: edgeverify verify SOURCE --integrity-only [options]\n"
+    "\n"
+    "Verifies every byte of an image offline: each blob's size and digest, the index -> manifest\n"
+    "-> config -> layers graph, and each decompressed layer against the config's diff_ids, in one\n"
+    "streaming pass.\n"
+    "\n"
+    "SOURCE  an OCI layout directory, an oci-archive tar (optionally gzip-compressed) or a\n"
+    "        docker-archive tar, detected from content; or oci:DIR[:REF], oci-archive:FILE[:REF],\n"
+    "        docker-archive:FILE[:NAME:TAG] to force the kind and name one image.\n"
+    "\n"
+    "options:\n"
+    "  --integrity-only       check content integrity only (signatures and trust policy: not in this build)\n"
+    "  --platform OS/ARCH[/VARIANT]  platform to select from an index (default: this host's)\n"
+    "  --all-platforms        verify every platform of an index\n"
+    "  --max-layer-size N     refuse a layer that decompresses beyond N bytes (K, M, G suffixes;\n"
+    "                         default 16G)\n"
+    "  --json                 print the result as JSON (docs/json-output.md)\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "exit status: 0 verified, 1 rejected, 2 usage or configuration error, 3 source unreadable\n";
+
+void print_json(const Json& j) {
+    std::cout << j.dump(2) << std::endl;
+}
+
+}  // namespace
+
+int report_error(const Error& error) {
+    const int code = exit_code_for(error.code);
+    const char* kind = code == 2 ? "usage" : code == 3 ? "cannot read" : "rejected";
+    std::fprintf(stderr, "edgeverify: %s: %s: %s\n", kind, std::string(errc_name(error.code)).c_str(),
+                 error.message.c_str());
+    return code;
+}
+
+int run_verify(const std::vector<std::string>& args) {
+    const OptionSpec spec{{"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
+                          {"--platform", "--max-layer-size", "--trust", "--reference"}};
+    auto parsed = parse_options(args, spec, "verify");
+    if (!parsed) return report_error(parsed.error());
+    if (parsed->has("--help") || parsed->has("-h")) {
+        std::fputs(kVerifyHelp, stdout);
+        return 0;
+    }
+    const bool json = parsed->has("--json");
+    RenderContext context;
+    context.source_argument = parsed->positional.empty() ? "" : parsed->positional.front();
+    const auto fail = [&](const Error& error) {
+        if (json) print_json(failure_to_json(error, context));
+        return report_error(error);
+    };
+
+    if (parsed->positional.size() != 1) {
+        return fail(make_error(
+            Errc::usage, parsed->positional.empty()
+                             ? "verify needs a SOURCE (see 'edgeverify verify --help')"
+                             : "verify takes one SOURCE, got " + std::to_string(parsed->positional.size())));
+    }
+    if (!parsed->has("--integrity-only")) {
+        return fail(make_error(Errc::usage,
+                               "signature and trust-policy verification is not available in this build yet; "
+                               "run with --integrity-only to check content integrity"));
+    }
+    IntegrityOptions options;
+    options.all_platforms = parsed->has("--all-platforms");
+    if (auto platform = parsed->value("--platform")) {
+        if (options.all_platforms) {
+            return fail(make_error(Errc::usage, "--platform and --all-platforms exclude each other"));
+        }
+        auto p = parse_platform(*platform);
+        if (!p) return fail(p.error());
+        options.platform = *p;
+    }
+    if (auto size = parsed->value("--max-layer-size")) {
+        auto bytes = parse_byte_size(*size, "--max-layer-size");
+        if (!bytes) return fail(bytes.error());
+        options.max_layer_uncompressed_bytes = *bytes;
+    }
+    auto source = parse_source_argument(context.source_argument);
+    if (!source) return fail(source.error());
+
+    ProgressBar progress(!json);
+    options.progress = progress.callback();
+    auto report = verify_integrity(*source, options);
+    if (!report) return fail(report.error());
+
+    if (json) {
+        print_json(report_to_json(*report, context));
+    } else {
+        print_human_report(stdout, *report, context);
+        std::fflush(stdout);
+    }
+    if (report->passed()) return 0;
+    int exit_code = 1;
+    for (const auto& e : report->errors) {
+        if (exit_code_for(e.code) == 3) exit_code = 3;
+    }
+    const Error& first = report->errors.empty()
+                             ? make_error(Errc::no_image, "the source holds no image to verify")
+                             : report->errors.front();
+    report_error(first);
+    for (std::size_t i = 1; i < report->errors.size(); ++i) {
+        std::fprintf(stderr, "  also: %s: %s\n", std::string(errc_name(report->errors[i].code)).c_str(),
+                     report->errors[i].message.c_str());
+    }
+    return exit_code;
+}
+
+}  // namespace edgeverify::cli
