@@ -41,6 +41,13 @@ bool names_match(const Descriptor& d, const std::string& wanted) {
     return annotation(d, kRefNameAnnotation) == wanted || annotation(d, kContainerdNameAnnotation) == wanted;
 }
 
+// A descriptor and its document contradict each other when they name different kinds (manifest
+// vs index), as containerd judges it; an OCI descriptor for a Docker v2s2 manifest of the same
+// kind is accepted like containerd and go-containerregistry accept it.
+bool contradicts(const std::string& descriptor_type, const std::string& document_type) {
+    return classify_media_type(descriptor_type).kind != classify_media_type(document_type).kind;
+}
+
 std::string platform_list(const ImageIndex& index) {
     std::string out;
     for (const auto& m : index.manifests) {
@@ -164,7 +171,7 @@ private:
         if (!text) return index_failure(text.take_error());
         auto index = parse_image_index(*text, what);
         if (!index) return index_failure(index.take_error());
-        if (!index->media_type.empty() && index->media_type != d.media_type) {
+        if (!index->media_type.empty() && contradicts(d.media_type, index->media_type)) {
             return index_failure(make_error(
                 Errc::media_type_mismatch,
                 what + ": descriptor says " + d.media_type + ", the document says " + index->media_type));
@@ -211,7 +218,7 @@ private:
         if (!text) return record_failure(report_, image, text.take_error());
         auto manifest = parse_image_manifest(*text, what);
         if (!manifest) return record_failure(report_, image, manifest.take_error());
-        if (!manifest->media_type.empty() && manifest->media_type != d.media_type) {
+        if (!manifest->media_type.empty() && contradicts(d.media_type, manifest->media_type)) {
             return record_failure(
                 report_, image,
                 make_error(Errc::media_type_mismatch, what + ": descriptor says " + d.media_type +
