@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite, stage by stage, each under a printed time budget (enforced with
+# timeout) so that CI stays well inside its 90 minutes on 2 cores. Called by `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${BUILD_DIR:-build}
+ASAN_BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+JOBS=${JOBS:-$(nproc)}
+
+# stage NAME BUDGET_SECONDS COMMAND...
+total_started=$(date +%s)
+stage() {
+    local name=$1 budget=$2
+    shift 2
+    printf '\n=== stage %-24s budget %4ss ===\n' "$name" "$budget"
+    local started rc=0
+    started=$(date +%s)
+    timeout --foreground "$budget" "$@" || rc=$?
+    local took=$(( $(date +%s) - started ))
+    if [ "$rc" -eq 124 ]; then
+        printf '=== stage %-24s OVER BUDGET: stopped after %ss (budget %ss) ===\n' "$name" "$took" "$budget"
+        exit 1
+    fi
+    printf '=== stage %-24s %s in %ss of %ss ===\n' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED (exit $rc)")" "$took" "$budget"
+    [ "$rc" -eq 0 ] || exit "$rc"
+}
+
+configure_and_build() {
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -G Ninja -DEDGEVERIFY_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j "$JOBS"
+}
+
+ctest_label() {
+    local dir=$1 label=$2
+    ctest --test-dir "$dir" -L "$label" -j "$JOBS" --output-on-failure --no-tests=error
+}
+
+stage "dependencies" 900 scripts/install-deps.sh all
+stage "build (Release, -Werror)" 900 configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+stage "unit tests" 300 ctest_label "$BUILD_DIR" unit
+stage "conformance vectors" 300 ctest_label "$BUILD_DIR" conformance
+stage "integration (real tools)" 1200 ctest_label "$BUILD_DIR" integration
+stage "build (ASan+UBSan)" 900 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DEDGEVERIFY_SANITIZE=ON
+stage "unit + conformance (ASan)" 600 ctest --test-dir "$ASAN_BUILD_DIR" -L 'unit|conformance' -j "$JOBS" --output-on-failure --no-tests=error
+
+printf '\nall stages passed in %ss (CI limit 5400s)\n' "$(( $(date +%s) - total_started ))"
