@@ -1,0 +1,163 @@
+// An OCI image layout directory, read lazily: a file is streamed the first time it is asked for.
+// Paths are resolved component by component under the layout's directory descriptor without
+// following symbolic links, so a blob cannot point outside the layout.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "blob_scanner.hpp"
+#include "sources.hpp"
+
+namespace edgeverify::reader {
+
+namespace {
+
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+    ~FileDescriptor() { reset(); }
+    FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    FileDescriptor& operator=(FileDescriptor&& other) noexcept {
+        if (this != &other) {
+            reset();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    int get() const { return fd_; }
+    void reset() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_;
+};
+
+constexpr std::string_view kNoFollowNote = " (refused: blobs are opened without following links)";
+
+class LayoutSource final : public BlobSource {
+public:
+    LayoutSource(int directory_fd, std::string root, const ScanOptions& options)
+        : directory_(directory_fd),
+          root_(std::move(root)),
+          options_(options),
+          progress_(options.progress, 0) {}
+
+    SourceKind kind() const override { return SourceKind::oci_layout; }
+
+    Expected<const BlobRecord*> file(std::string_view path) override {
+        auto normalized = normalize_source_path(path);
+        if (!normalized) return normalized.take_error();
+        if (auto found = records_.find(*normalized); found != records_.end()) return &found->second;
+
+        auto fd = open_regular_file(*normalized);
+        if (!fd) return fd.take_error();
+        auto record = scan_fd(fd->get(), *normalized, algorithm_for_path(*normalized), options_,
+                              [this](std::size_t length) {
+                                  bytes_read_ += length;
+                                  progress_.advance(length);
+                              });
+        if (!record) return record.take_error();
+        if (record->content) {
+            kept_bytes_ += record->content->size();
+            if (kept_bytes_ > limits::kMaxKeptDocumentBytes) {
+                return make_error(Errc::limit_exceeded, *normalized +
+                                                            ": small documents kept in memory exceed " +
+                                                            std::to_string(limits::kMaxKeptDocumentBytes) +
+                                                            " bytes (kMaxKeptDocumentBytes)");
+            }
+        }
+        auto [inserted, unused] = records_.emplace(*normalized, std::move(*record));
+        return &inserted->second;
+    }
+
+    bool has_file(std::string_view path) override {
+        auto normalized = normalize_source_path(path);
+        if (!normalized) return false;
+        if (records_.contains(*normalized)) return true;
+        return open_regular_file(*normalized).has_value();
+    }
+
+    std::uint64_t bytes_read() const override { return bytes_read_; }
+
+private:
+    Error open_error(const std::string& path, const std::string& component, bool last, int error,
+                     int parent_fd) const {
+        if (error == ELOOP || error == ENOTDIR) {
+            struct stat info {};
+            if (fstatat(parent_fd, component.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISLNK(info.st_mode)) {
+                const std::string what = last ? "" : " directory " + component;
+                return make_error(Errc::unsafe_path,
+                                  path + ":" + what + " is a symbolic link" + std::string(kNoFollowNote));
+            }
+        }
+        switch (error) {
+            case ENOENT:
+            case ENOTDIR:
+                return make_error(Errc::blob_missing, path + ": no such file in the layout " + root_);
+            case EACCES:
+            case EPERM:
+                return make_error(Errc::permission_denied, path + ": permission denied");
+            default:
+                return make_error(Errc::io_error, path + ": cannot open: " + std::strerror(error));
+        }
+    }
+
+    // Walks `path` from the layout directory: every directory with O_NOFOLLOW, then the file
+    // itself, which must be a regular file (O_NONBLOCK so that a FIFO cannot stall the open).
+    Expected<FileDescriptor> open_regular_file(const std::string& path) const {
+        FileDescriptor current;
+        int parent = directory_.get();
+        std::size_t start = 0;
+        for (;;) {
+            const auto slash = path.find('/', start);
+            const std::string component = path.substr(start, slash - start);
+            const bool last = slash == std::string::npos;
+            const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY);
+            FileDescriptor next(::openat(parent, component.c_str(), flags));
+            if (next.get() < 0) return open_error(path, component, last, errno, parent);
+            current = std::move(next);
+            parent = current.get();
+            if (last) break;
+            start = slash + 1;
+        }
+        struct stat info {};
+        if (fstat(current.get(), &info) != 0) {
+            return make_error(Errc::io_error, path + ": cannot stat: " + std::strerror(errno));
+        }
+        if (!S_ISREG(info.st_mode)) {
+            return make_error(
+                Errc::unsafe_path,
+                path + ": not a regular file" + std::string(S_ISDIR(info.st_mode) ? " (a directory)" : ""));
+        }
+        const int flags = fcntl(current.get(), F_GETFL);
+        if (flags >= 0) fcntl(current.get(), F_SETFL, flags & ~O_NONBLOCK);
+        return current;
+    }
+
+    FileDescriptor directory_;
+    std::string root_;
+    ScanOptions options_;
+    ProgressReporter progress_;
+    std::map<std::string, BlobRecord, std::less<>> records_;
+    std::uint64_t bytes_read_ = 0;
+    std::size_t kept_bytes_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<BlobSource> make_layout_source(int directory_fd, std::string root,
+                                               const ScanOptions& options) {
+    return std::make_unique<LayoutSource>(directory_fd, std::move(root), options);
+}
+
+}  // namespace edgeverify::reader
