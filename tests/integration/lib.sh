@@ -233,7 +233,14 @@ expect_error() {
 # Fixtures, built once per version stamp and cached; tests copy them before tampering.
 #
 #   $FIX/layout          umoci layout, tags 1.0 (3 gzip layers) and 1.0-wh (4 layers, the 4th a
-#                        whiteout); busybox-static, symlinks, a setuid file, a sticky 1777 dir
+#                        whiteout); busybox-static, symlinks, a setuid file, a sticky 1777 dir.
+#                        Layers 2-4 come from `umoci insert`, which in umoci 0.4.7 (Debian 12) never
+#                        closes its tar writer: those layer tars end right after the last file's
+#                        data, without padding or the two zero blocks (opencontainers/umoci#436,
+#                        fixed upstream by PR #534 in 2024). GNU tar and Python's tarfile call that
+#                        an unexpected EOF; Go's archive/tar (containerd, umoci, skopeo) and bsdtar
+#                        accept it. The bytes are still fully covered by the diff_id, so images
+#                        made by the distribution's own umoci are expected to verify.
 #   $FIX/single          skopeo copy of 1.0-wh into a one-image layout (tag 1.0)
 #   $FIX/image.oci.tar   skopeo oci-archive of single (ref localhost/edgeverify/test:1.0), and .gz
 #   $FIX/image.docker.tar skopeo docker-archive (localhost/edgeverify/test:1.0), and .gz
