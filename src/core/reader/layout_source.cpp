@@ -1,4 +1,6 @@
-// An OCI image layout directory, read lazily: a file is streamed the first time it is asked for.
+// An OCI image layout directory, read lazily: a file is streamed the first time it is asked for
+// (only what integrity asks for is read, so kMaxKeptDocumentBytes, a bound on archive passes, does
+// not apply).
 // Paths are resolved component by component under the layout's directory descriptor without
 // following symbolic links, so a blob cannot point outside the layout.
 #include <fcntl.h>
@@ -66,15 +68,6 @@ public:
                                   progress_.advance(length);
                               });
         if (!record) return record.take_error();
-        if (record->content) {
-            kept_bytes_ += record->content->size();
-            if (kept_bytes_ > limits::kMaxKeptDocumentBytes) {
-                return make_error(Errc::limit_exceeded, *normalized +
-                                                            ": small documents kept in memory exceed " +
-                                                            std::to_string(limits::kMaxKeptDocumentBytes) +
-                                                            " bytes (kMaxKeptDocumentBytes)");
-            }
-        }
         auto [inserted, unused] = records_.emplace(*normalized, std::move(*record));
         return &inserted->second;
     }
@@ -150,7 +143,6 @@ private:
     ProgressReporter progress_;
     std::map<std::string, BlobRecord, std::less<>> records_;
     std::uint64_t bytes_read_ = 0;
-    std::size_t kept_bytes_ = 0;
 };
 
 }  // namespace
