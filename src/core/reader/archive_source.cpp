@@ -52,7 +52,7 @@ private:
 struct ArchiveInput {
     int fd;
     std::string path;
-    std::unique_ptr<std::uint8_t[]> buffer = std::make_unique<std::uint8_t[]>(kReadChunkBytes);
+    std::unique_ptr<std::uint8_t[]> buffer = std::make_unique_for_overwrite<std::uint8_t[]>(kReadChunkBytes);
     std::uint64_t bytes_read = 0;
     ProgressReporter progress;
     std::optional<Error> io_error;
@@ -114,7 +114,7 @@ public:
     ArchivePass(int fd, const std::string& path, std::uint64_t file_size, const ScanOptions& options)
         : input_{fd,
                  path,
-                 std::make_unique<std::uint8_t[]>(kReadChunkBytes),
+                 std::make_unique_for_overwrite<std::uint8_t[]>(kReadChunkBytes),
                  0,
                  ProgressReporter(options.progress, file_size),
                  std::nullopt},

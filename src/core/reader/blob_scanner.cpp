@@ -185,7 +185,7 @@ Expected<BlobRecord> scan_fd(int fd, std::string path, DigestAlgorithm algorithm
     if (!S_ISREG(info.st_mode)) return make_error(Errc::unsafe_path, path + ": not a regular file");
 
     BlobScanner scanner(path, algorithm, static_cast<std::uint64_t>(info.st_size), options);
-    auto buffer = std::make_unique<std::uint8_t[]>(kReadChunkBytes);
+    auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(kReadChunkBytes);
     for (;;) {
         const ssize_t got = ::read(fd, buffer.get(), kReadChunkBytes);
         if (got < 0) {

@@ -68,12 +68,14 @@ LayerDecompressor::~LayerDecompressor() {
 Status LayerDecompressor::start() {
     input_.resize(kInputChunks);
     for (int i = 0; i < kInputChunks; ++i) {
-        input_[static_cast<std::size_t>(i)].data = std::make_unique<std::uint8_t[]>(kChunkBytes);
+        input_[static_cast<std::size_t>(i)].data =
+            std::make_unique_for_overwrite<std::uint8_t[]>(kChunkBytes);
         input_free_.push_back(i);
     }
     output_.resize(kOutputChunks);
     for (int i = 0; i < kOutputChunks; ++i) {
-        output_[static_cast<std::size_t>(i)].data = std::make_unique<std::uint8_t[]>(kChunkBytes);
+        output_[static_cast<std::size_t>(i)].data =
+            std::make_unique_for_overwrite<std::uint8_t[]>(kChunkBytes);
         output_free_.push_back(i);
     }
     try {
