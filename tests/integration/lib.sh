@@ -95,8 +95,11 @@ PY
 _show_run() {  # evidence of the last run
     echo "    command: ${LAST_CMD[*]}"
     echo "    exit: $RC"
-    sed -e 's/^/    stdout: /' "$WORK/last.out" | head -c 3000
-    sed -e 's/^/    stderr: /' "$WORK/last.err" | head -c 3000
+    # head first, so no SIGPIPE (with pipefail and errexit that would end the script)
+    head -c 3000 "$WORK/last.out" | sed -e 's/^/    stdout: /' || true
+    echo
+    head -c 3000 "$WORK/last.err" | sed -e 's/^/    stderr: /' || true
+    echo
 }
 
 # run_ev ARGS...: run edgeverify, stdout -> $WORK/last.out, stderr -> $WORK/last.err, exit in RC.
@@ -245,6 +248,7 @@ expect_error() {
 #   $FIX/image.oci.tar   skopeo oci-archive of single (ref localhost/edgeverify/test:1.0), and .gz
 #   $FIX/image.docker.tar skopeo docker-archive (localhost/edgeverify/test:1.0), and .gz
 #   $FIX/zstd            skopeo --dest-compress-format zstd copy of single; zstd.oci.tar its archive
+#   $FIX/plain           control: umoci unpack/repack only (2 layers), plain.oci.tar, plain.docker.tar
 #   $FIX/multiarch       umoci images for linux/amd64 and linux/arm64 under one hand-written image
 #                        index (tag multi), see ocitool.py make-index
 #   $FIX/bomb            umoci image whose only layer holds 128 MiB of zeros (~130 KB gzip)
@@ -300,6 +304,20 @@ _build_fixtures() {  # DEST
         gzip -6 -k -n image.docker.tar
         skopeo_copy --dest-compress --dest-compress-format zstd oci:single:1.0 oci:zstd:1.0
         skopeo_copy oci:zstd:1.0 oci-archive:zstd.oci.tar:localhost/edgeverify/test:1.0-zstd
+
+        # A control image made with `umoci repack` only (well-formed layer tars, see above):
+        # 2 layers, and its skopeo exports.
+        umoci init --layout plain
+        umoci new --image plain:1.0
+        umoci unpack --image plain:1.0 bundle >/dev/null
+        _build_base_rootfs bundle/rootfs
+        umoci repack --refresh-bundle --image plain:1.0 bundle
+        mkdir -p bundle/rootfs/app
+        printf 'second layer\n' >bundle/rootfs/app/hello.txt
+        umoci repack --image plain:1.0 bundle
+        rm -rf bundle
+        skopeo_copy oci:plain:1.0 oci-archive:plain.oci.tar:localhost/edgeverify/plain:1.0
+        skopeo_copy oci:plain:1.0 docker-archive:plain.docker.tar:localhost/edgeverify/plain:1.0
 
         # Multi-arch: two platform images made by umoci, joined by a hand-written index.
         umoci init --layout multiarch
