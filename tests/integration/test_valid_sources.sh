@@ -109,7 +109,7 @@ expect_verified "umoci layout, oci:DIR:1.0-wh" -- "oci:$FIX/layout:1.0-wh"
 check_eq "oci:DIR:1.0-wh: diffIds" "$(jget "$WORK/verified.json" '[l["diffId"] for l in d["images"][0]["layers"]]')" "$UMOCI_DIFF_IDS"
 
 # --- human output: result lines and a summary with throughput
-run_ev verify "$FIX/image.oci.tar" --integrity-only
+run_ev verify "$FIX/plain.oci.tar" --integrity-only
 if [ "$RC" -eq 0 ] && grep -q 'MB/s' "$WORK/last.out" && grep -qi 'verified' "$WORK/last.out"; then
     pass "human output: exit 0, 'verified' and a MB/s summary on stdout"
 else
