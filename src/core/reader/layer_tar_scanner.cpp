@@ -393,6 +393,12 @@ Status LayerTarScanner::finish() {
                 return s.fail(Errc::layer_malformed,
                               "layer tar truncated inside the extended header of " + s.where(s.meta_offset));
             }
+            // The stream ends exactly where the last entry's data ends, before any padding: Go's
+            // archive/tar (containerd's unpacker) reads this as a clean end, and umoci writes such
+            // layers. A partial padding block stays truncation.
+            if (s.skip_left == s.skip_padding) {
+                return {};
+            }
             return s.fail(Errc::layer_malformed, std::string("layer tar truncated inside the ") +
                                                      (s.skip_left > s.skip_padding ? "data" : "padding") +
                                                      " of '" + printable(s.entry_name) + "' (entry " +

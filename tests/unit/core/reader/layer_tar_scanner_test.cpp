@@ -148,6 +148,19 @@ TEST_SUITE("layer_tar_scanner") {
         CHECK(facts.entries == 1);
     }
 
+    TEST_CASE("a stream ending right after the last entry's data, before its padding, is accepted") {
+        // umoci 0.4 writes layers like this; Go's archive/tar (containerd) reads them as complete.
+        const auto facts = scan_ok(raw_header({.name = "app/"}) + raw_header({.name = "app/hello.txt", .size = 3}) +
+                                   "abc");
+        CHECK(facts.entries == 2);
+    }
+
+    TEST_CASE("a stream ending inside the last entry's padding is truncated") {
+        const Error e = scan_error(raw_header({.name = "a", .size = 3}) + "abc" + std::string(100, '\0'));
+        CHECK(e.code == Errc::layer_malformed);
+        CHECK(e.message.find("truncated inside the padding of 'a' (entry 1") != std::string::npos);
+    }
+
     TEST_CASE("a bad header checksum names the entry and byte offset") {
         std::string archive = raw_header({.name = "a"}) + raw_header({.name = "b"}) + kEndOfArchive;
         archive[512 + 10] = 'X';
