@@ -74,7 +74,10 @@ Json envelope(const RenderContext& context, std::string_view kind) {
 
 Json report_to_json(const IntegrityReport& report, const RenderContext& context) {
     Json j = envelope(context, source_kind_name(report.kind));
-    j["result"] = report.passed() ? "verified" : "rejected";
+    // "error" when a file could not be read (exit 3): the content was not judged complete.
+    bool unreadable = false;
+    for (const auto& e : report.errors) unreadable = unreadable || exit_code_for(e.code) == 3;
+    j["result"] = report.passed() ? "verified" : unreadable ? "error" : "rejected";
     Json images = Json::array();
     for (const auto& image : report.images) images.push_back(image_json(image));
     j["images"] = images;

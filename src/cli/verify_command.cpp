@@ -1,5 +1,6 @@
 // `edgeverify verify SOURCE --integrity-only [--platform P] [--all-platforms] [--json]
 //  [--max-layer-size BYTES]`.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -42,9 +43,13 @@ void print_json(const Json& j) {
 
 int report_error(const Error& error) {
     const int code = exit_code_for(error.code);
-    const char* kind = code == 2 ? "usage" : code == 3 ? "cannot read" : "rejected";
-    std::fprintf(stderr, "edgeverify: %s: %s: %s\n", kind, std::string(errc_name(error.code)).c_str(),
-                 error.message.c_str());
+    const std::string name(errc_name(error.code));
+    if (code == 2) {
+        std::fprintf(stderr, "edgeverify: %s: %s\n", name.c_str(), error.message.c_str());
+    } else {
+        std::fprintf(stderr, "edgeverify: %s: %s: %s\n", code == 3 ? "cannot read" : "rejected", name.c_str(),
+                     error.message.c_str());
+    }
     return code;
 }
 
@@ -52,7 +57,14 @@ int run_verify(const std::vector<std::string>& args) {
     const OptionSpec spec{{"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
                           {"--platform", "--max-layer-size", "--trust", "--reference"}};
     auto parsed = parse_options(args, spec, "verify");
-    if (!parsed) return report_error(parsed.error());
+    if (!parsed) {
+        // --json promises one JSON document whatever happens, a bad command line included.
+        if (std::find(args.begin(), args.end(), "--json") != args.end()) {
+            RenderContext context;
+            print_json(failure_to_json(parsed.error(), context));
+        }
+        return report_error(parsed.error());
+    }
     if (parsed->has("--help") || parsed->has("-h")) {
         std::fputs(kVerifyHelp, stdout);
         return 0;
