@@ -176,7 +176,8 @@ measure() {
     local name=$1 ubytes=$2 sbytes=$3
     shift 4
     "$@" >/dev/null 2>"$TMP/err" || die "$name failed: $(cat "$TMP/err")"
-    local i results=()
+    local i results=() load
+    load=$(cut -d' ' -f1 /proc/loadavg)
     for ((i = 0; i < RUNS; i++)); do
         if [ -n "${BENCH_SETUP:-}" ]; then eval "$BENCH_SETUP"; fi
         /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err" || die "$name failed: $(cat "$TMP/err")"
@@ -186,11 +187,11 @@ measure() {
     median=$(printf '%s\n' "${results[@]}" | sort -n -k1,1 | sed -n "$(((RUNS + 1) / 2))p")
     local wall=${median% *} rss=${median#* }
     local row
-    row=$("$PYTHON" - "$name" "$wall" "$rss" "$ubytes" "$sbytes" <<'PY'
+    row=$("$PYTHON" - "$name" "$wall" "$rss" "$ubytes" "$sbytes" "$load" <<'PY'
 import sys
 name, wall, rss, u, s = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 mbs = lambda b: "%.0f" % (b / wall / 1e6) if b and wall > 0 else "–"
-print("| %s | %.2f | %s | %s | %.1f |" % (name, wall, mbs(u), mbs(s), rss / 1024))
+print("| %s | %.2f | %s | %s | %.1f | %s |" % (name, wall, mbs(u), mbs(s), rss / 1024, sys.argv[6]))
 PY
 )
     ROWS+=("$row")
@@ -265,8 +266,8 @@ report() {
         "($((UNCOMPRESSED / 1048576)) MiB), stored $STORED B (ratio $("$PYTHON" -c "print('%.2f' % ($UNCOMPRESSED / $STORED))")), oci-archive $ARCHIVE_BYTES B."
     echo "Median of $RUNS runs after a warm-up run (page cache warm). MB/s = 10^6 B/s; '–' = not applicable."
     echo
-    echo "| command | wall s | MB/s uncompressed | MB/s stored | peak RSS MiB |"
-    echo "|---|---|---|---|---|"
+    echo "| command | wall s | MB/s uncompressed | MB/s stored | peak RSS MiB | load (1 min) at start |"
+    echo "|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
 }
 report | tee "$TMP/report.md"
