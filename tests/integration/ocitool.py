@@ -452,7 +452,45 @@ def cmd_gzip_file(args):
             g.write(chunk)
 
 
+def cmd_layer_stats(args):
+    """layer-stats BLOB: entry counts of a (gzip, zstd or plain) layer tar as Python's tarfile sees
+    them, plus setuid paths and whiteout paths. A tar that ends right after the last entry's data
+    (umoci 0.4.7 insert layers) is read up to that point."""
+    import subprocess
+    raw = open(args[0], "rb").read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    elif raw[:4] == b"\x28\xb5\x2f\xfd":
+        raw = subprocess.run(["zstd", "-dc"], input=raw, capture_output=True, check=True).stdout
+    stats = {"entries": 0, "regularFiles": 0, "directories": 0, "symlinks": 0, "hardlinks": 0,
+             "whiteouts": 0, "setuid": [], "whiteoutPaths": []}
+    tar = tarfile.open(fileobj=io.BytesIO(raw), mode="r:")
+    try:
+        for m in tar:
+            stats["entries"] += 1
+            base = m.name.rsplit("/", 1)[-1]
+            if base.startswith(".wh."):
+                pass  # a whiteout marker (a regular file in tar terms) counts as a whiteout only
+            elif m.isdir():
+                stats["directories"] += 1
+            elif m.issym():
+                stats["symlinks"] += 1
+            elif m.islnk():
+                stats["hardlinks"] += 1
+            elif m.isfile():
+                stats["regularFiles"] += 1
+            if base.startswith(".wh."):
+                stats["whiteouts"] += 1
+                stats["whiteoutPaths"].append(m.name)
+            if m.mode & 0o4000:
+                stats["setuid"].append(m.name)
+    except tarfile.ReadError:
+        pass
+    print(json.dumps(stats))
+
+
 COMMANDS = {
+    "layer-stats": cmd_layer_stats,
     "info": cmd_info,
     "jq": cmd_jq,
     "archive-info": cmd_archive_info,

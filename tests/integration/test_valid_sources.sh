@@ -68,6 +68,26 @@ check_eq "oci:DIR kind" "$(jget "$WORK/verified.json" 'd["source"]["kind"]')" oc
 expect_verified "oci layout (forced oci:DIR:REF)" -- "oci:$FIX/single:1.0"
 check_report "oci:DIR:REF" oci gzip "$MANIFEST" "$LAYERS"
 
+# Layer facts agree with Python's tarfile on the same layers: the busybox base layer (symlinks,
+# /etc/passwd, a setuid file) and the whiteout layer.
+for i in 0 3; do
+    blob=$(blob_file "$FIX/single" "$(jget "$WORK/single.info" "d['layers'][$i]['digest']")")
+    ocitool layer-stats "$blob" >"$WORK/stats$i.json"
+    for field in entries regularFiles directories symlinks hardlinks whiteouts; do
+        check_eq "layer $i facts.$field equals tarfile's count" \
+            "$(jget "$WORK/verified.json" "d['images'][0]['layers'][$i]['facts'].get('$field')")" \
+            "$(jget "$WORK/stats$i.json" "d['$field']")"
+    done
+done
+check_eq "fixture: layer 0 holds usr/bin/suidhelper setuid" "$(jget "$WORK/stats0.json" 'd["setuid"]')" '["usr/bin/suidhelper"]'
+check_eq "layer 0 findings: setuid usr/bin/suidhelper" \
+    "$(jget "$WORK/verified.json" 'sorted(f["path"] for f in d["images"][0]["layers"][0]["facts"]["findings"] if f["kind"]=="setuid")')" \
+    '["usr/bin/suidhelper"]'
+check_eq "layer 0 facts.hasEtcPasswd" "$(jget "$WORK/verified.json" 'd["images"][0]["layers"][0]["facts"]["hasEtcPasswd"]')" true
+check_eq "layer 3 findings: whiteout" \
+    "$(jget "$WORK/verified.json" '[f["path"] for f in d["images"][0]["layers"][3]["facts"]["findings"] if f["kind"]=="whiteout"]')" \
+    "$(jget "$WORK/stats3.json" 'd["whiteoutPaths"]')"
+
 # --- oci-archive (skopeo), plain and gzip-compressed
 expect_verified "oci-archive (detected)" -- "$FIX/image.oci.tar"
 check_report "oci-archive" oci-archive gzip "$MANIFEST" "$LAYERS"
