@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "blob_scanner.hpp"
 #include "sources.hpp"
@@ -18,35 +19,77 @@ namespace edgeverify::reader {
 
 namespace {
 
+using FileMap = std::map<std::string, BlobRecord, std::less<>>;
+// Link entries: archive path -> the archive path it points to (already resolved lexically).
+using LinkMap = std::map<std::string, std::string, std::less<>>;
+
+// Links followed when resolving one path; more means a loop.
+constexpr int kMaxLinkHops = 8;
+
 class ArchiveSource final : public BlobSource {
 public:
-    ArchiveSource(SourceKind kind, std::map<std::string, BlobRecord, std::less<>> files,
-                  std::uint64_t bytes_read)
-        : kind_(kind), files_(std::move(files)), bytes_read_(bytes_read) {}
+    ArchiveSource(SourceKind kind, FileMap files, LinkMap links, std::uint64_t bytes_read)
+        : kind_(kind), files_(std::move(files)), links_(std::move(links)), bytes_read_(bytes_read) {}
 
     SourceKind kind() const override { return kind_; }
 
     Expected<const BlobRecord*> file(std::string_view path) override {
         auto normalized = normalize_source_path(path);
         if (!normalized) return normalized.take_error();
-        auto found = files_.find(*normalized);
-        if (found == files_.end())
-            return make_error(Errc::blob_missing, *normalized + ": not in the archive");
-        return &found->second;
+        std::string current = *normalized;
+        for (int hop = 0; hop <= kMaxLinkHops; ++hop) {
+            if (auto found = files_.find(current); found != files_.end()) return &found->second;
+            auto link = links_.find(current);
+            if (link == links_.end()) {
+                if (current == *normalized)
+                    return make_error(Errc::blob_missing, current + ": not in the archive");
+                return make_error(Errc::blob_missing,
+                                  *normalized + ": a link to " + current + ", which is not in the archive");
+            }
+            current = link->second;
+        }
+        return make_error(Errc::unsafe_path, *normalized + ": more than " + std::to_string(kMaxLinkHops) +
+                                                 " links to follow (a link loop?)");
     }
 
-    bool has_file(std::string_view path) override {
-        auto normalized = normalize_source_path(path);
-        return normalized && files_.contains(*normalized);
-    }
+    bool has_file(std::string_view path) override { return file(path).has_value(); }
 
     std::uint64_t bytes_read() const override { return bytes_read_; }
 
 private:
     SourceKind kind_;
-    std::map<std::string, BlobRecord, std::less<>> files_;
+    FileMap files_;
+    LinkMap links_;
     std::uint64_t bytes_read_;
 };
+
+// Resolves a symlink target against the link's directory without leaving the archive root.
+std::optional<std::string> resolve_link_target(const std::string& link, const std::string& target) {
+    if (target.empty() || target.starts_with('/')) return std::nullopt;
+    std::vector<std::string> parts;
+    const auto push_components = [&](std::string_view text) {
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const std::size_t end = std::min(text.find('/', start), text.size());
+            const std::string_view part = text.substr(start, end - start);
+            if (part == "..") {
+                if (parts.empty()) return false;
+                parts.pop_back();
+            } else if (!part.empty() && part != ".") {
+                parts.emplace_back(part);
+            }
+            start = end + 1;
+        }
+        return true;
+    };
+    const auto slash = link.rfind('/');
+    if (slash != std::string::npos && !push_components(std::string_view(link).substr(0, slash)))
+        return std::nullopt;
+    if (!push_components(target) || parts.empty()) return std::nullopt;
+    std::string out;
+    for (const auto& part : parts) out += out.empty() ? part : "/" + part;
+    return out;
+}
 
 // What libarchive's read callback reads from: the archive file, counted and reported.
 struct ArchiveInput {
@@ -147,7 +190,8 @@ public:
         return {};
     }
 
-    std::map<std::string, BlobRecord, std::less<>>& files() { return files_; }
+    FileMap& files() { return files_; }
+    LinkMap& links() { return links_; }
     std::uint64_t bytes_read() const { return input_.bytes_read; }
 
 private:
@@ -189,9 +233,26 @@ private:
             return make_error(Errc::unsafe_path,
                               "source " + path_ + ": entry '" + name + "' has no usable path");
         }
-        if (archive_entry_hardlink(entry) != nullptr) {
-            return make_error(Errc::unsafe_path, "source " + path_ + ": entry " + name +
-                                                     " is a hard link; archives must hold regular files");
+        // skopeo's docker-archive links "<id>/layer.tar" to "<diff_id>.tar": links inside the
+        // archive are aliases; a target outside it (absolute, or '..' past the root) is refused.
+        if (const char* hardlink = archive_entry_hardlink(entry); hardlink != nullptr) {
+            auto target = normalize_source_path(hardlink);
+            if (!target) {
+                return make_error(Errc::unsafe_path, "source " + path_ + ": entry " + name +
+                                                         " is a hard link to " + hardlink +
+                                                         ", outside the archive");
+            }
+            return store_link(*normalized, *target);
+        }
+        if (type == AE_IFLNK) {
+            const char* symlink = archive_entry_symlink(entry);
+            auto target = resolve_link_target(*normalized, symlink != nullptr ? symlink : "");
+            if (!target) {
+                return make_error(Errc::unsafe_path,
+                                  "source " + path_ + ": entry " + name + " is a symbolic link to " +
+                                      (symlink != nullptr ? symlink : "nothing") + ", outside the archive");
+            }
+            return store_link(*normalized, *target);
         }
         if (type != AE_IFREG) {
             return make_error(Errc::unsafe_path, "source " + path_ + ": entry " + name + " is " +
@@ -234,7 +295,24 @@ private:
         return store(scanner.finish());
     }
 
+    Status store_link(const std::string& name, const std::string& target) {
+        auto [existing, inserted] = links_.emplace(name, target);
+        if ((!inserted && existing->second != target) || files_.contains(name)) {
+            return make_error(Errc::archive_duplicate_entry,
+                              "source " + path_ + ": entry " + name +
+                                  " appears twice with different content (a link to " + target +
+                                  " and another entry)");
+        }
+        return {};
+    }
+
     Status store(BlobRecord record) {
+        if (links_.contains(record.path)) {
+            return make_error(Errc::archive_duplicate_entry,
+                              "source " + path_ + ": entry " + record.path +
+                                  " appears twice with different content (a link "
+                                  "and a file)");
+        }
         auto existing = files_.find(record.path);
         if (existing != files_.end()) {
             if (existing->second.digest == record.digest && existing->second.size == record.size) return {};
@@ -260,7 +338,8 @@ private:
     ArchiveInput input_;
     std::string path_;
     ScanOptions options_;
-    std::map<std::string, BlobRecord, std::less<>> files_;
+    FileMap files_;
+    LinkMap links_;
     std::size_t entries_ = 0;
     std::size_t kept_bytes_ = 0;
     std::string last_entry_;
@@ -307,8 +386,8 @@ Expected<std::unique_ptr<BlobSource>> read_archive_source(int fd, const std::str
     if (auto status = pass.run(); !status) return status.take_error();
     auto kind = detect_kind(pass.files(), forced_kind, display_path);
     if (!kind) return kind.take_error();
-    return std::unique_ptr<BlobSource>(
-        std::make_unique<ArchiveSource>(*kind, std::move(pass.files()), pass.bytes_read()));
+    return std::unique_ptr<BlobSource>(std::make_unique<ArchiveSource>(
+        *kind, std::move(pass.files()), std::move(pass.links()), pass.bytes_read()));
 }
 
 }  // namespace edgeverify::reader

@@ -123,7 +123,7 @@ TEST_CASE("archive: entries with '..' or absolute names are unsafe_path") {
     }
 }
 
-TEST_CASE("archive: symlinks, hard links and FIFOs are unsafe_path") {
+TEST_CASE("archive: links leaving the archive and FIFOs are unsafe_path") {
     SampleImage image;
     struct Case {
         TarEntry entry;
@@ -131,8 +131,10 @@ TEST_CASE("archive: symlinks, hard links and FIFOs are unsafe_path") {
     };
     const std::vector<Case> cases = {
         {{"blobs/sha256/aa", "", EntryType::symlink, "/etc/passwd"},
-         "entry blobs/sha256/aa is a symbolic link"},
-        {{"blobs/sha256/bb", "", EntryType::hardlink, "index.json"}, "is a hard link"},
+         "entry blobs/sha256/aa is a symbolic link to /etc/passwd, outside the archive"},
+        {{"blobs/sha256/ab", "", EntryType::symlink, "../../../etc/passwd"},
+         "is a symbolic link to ../../../etc/passwd, outside the archive"},
+        {{"blobs/sha256/bb", "", EntryType::hardlink, "../index.json"}, "is a hard link to ../index.json"},
         {{"blobs/sha256/cc", "", EntryType::fifo}, "is a named pipe"},
     };
     for (const auto& c : cases) {
@@ -141,6 +143,43 @@ TEST_CASE("archive: symlinks, hard links and FIFOs are unsafe_path") {
         check_error(open_bytes(dir, make_tar({{"index.json", image.index}, c.entry})), Errc::unsafe_path,
                     c.text);
     }
+}
+
+TEST_CASE("archive: links inside the archive are aliases of their target (skopeo's docker-archive)") {
+    TempDir dir;
+    SampleImage image;
+    const std::string tar = make_tar({{"manifest.json", "[]"},
+                                      {"abc.tar", image.layer_tar},
+                                      {"0123/layer.tar", "", EntryType::symlink, "../abc.tar"},
+                                      {"hard.tar", "", EntryType::hardlink, "abc.tar"}});
+    auto source = open_bytes(dir, tar);
+    REQUIRE(source.has_value());
+    for (const char* alias : {"0123/layer.tar", "hard.tar"}) {
+        CAPTURE(alias);
+        auto record = (*source)->file(alias);
+        REQUIRE(record.has_value());
+        CHECK((*record)->path == "abc.tar");
+        CHECK((*record)->digest.hex() == sha256_hex(image.layer_tar));
+    }
+}
+
+TEST_CASE("archive: a dangling link is blob_missing and a link loop is unsafe_path when read") {
+    TempDir dir;
+    const std::string tar = make_tar({{"manifest.json", "[]"},
+                                      {"dangling.tar", "", EntryType::symlink, "nowhere.tar"},
+                                      {"a", "", EntryType::symlink, "b"},
+                                      {"b", "", EntryType::symlink, "a"}});
+    auto source = open_bytes(dir, tar);
+    REQUIRE(source.has_value());
+    auto dangling = (*source)->file("dangling.tar");
+    REQUIRE_FALSE(dangling.has_value());
+    CHECK(dangling.error().code == Errc::blob_missing);
+    CHECK(dangling.error().message.find("a link to nowhere.tar, which is not in the archive") !=
+          std::string::npos);
+    auto loop = (*source)->file("a");
+    REQUIRE_FALSE(loop.has_value());
+    CHECK(loop.error().code == Errc::unsafe_path);
+    CHECK(loop.error().message.find("link loop") != std::string::npos);
 }
 
 TEST_CASE("archive: a cut-off archive is archive_truncated naming the entry") {
