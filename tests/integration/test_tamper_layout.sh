@@ -97,10 +97,15 @@ ln -s copy-of-layer "$(blob_file "$L" "$L2")"
 expect_rejected unsafe-path "$(hex "$L2")" -- "$L"
 
 # --- manifest mediaType contradictions
-# The manifest document says Docker schema 2 while index.json's descriptor says OCI manifest.
+# The manifest document says image index while index.json's descriptor says OCI manifest.
 L=$(fixture_copy single "$WORK/mt-document")
-NEW_MANIFEST=$(ocitool set-manifest "$L" mediaType application/vnd.docker.distribution.manifest.v2+json)
+NEW_MANIFEST=$(ocitool set-manifest "$L" mediaType application/vnd.oci.image.index.v1+json)
 expect_rejected media-type-mismatch "$(hex "$NEW_MANIFEST")" -- "$L"
+# An OCI descriptor for a manifest whose document says Docker schema 2 names the same kind:
+# accepted, as containerd accepts it (docs/integrity.md).
+L=$(fixture_copy single "$WORK/mt-same-kind")
+ocitool set-manifest "$L" mediaType application/vnd.docker.distribution.manifest.v2+json >/dev/null
+expect_verified "OCI descriptor, Docker schema 2 document (same kind)" -- "$L"
 # index.json's descriptor says image index while the blob is an OCI manifest (skopeo writes
 # manifests without a mediaType field: the document's shape is what contradicts).
 L=$(fixture_copy single "$WORK/mt-descriptor")
