@@ -19,7 +19,7 @@ test:
 	scripts/run-tests.sh
 
 bench: build
-	tests/bench/bench_integrity.sh $(BUILD_DIR)
+	EDGEVERIFY_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) tests/bench/bench_integrity.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan
