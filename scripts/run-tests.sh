@@ -16,7 +16,8 @@ stage() {
     printf '\n=== stage %-24s budget %4ss ===\n' "$name" "$budget"
     local started rc=0
     started=$(date +%s)
-    timeout --foreground "$budget" "$@" || rc=$?
+    # Through bash so that the helper functions below (exported) can be stages too.
+    timeout --foreground "$budget" bash -c '"$@"' stage "$@" || rc=$?
     local took=$(( $(date +%s) - started ))
     if [ "$rc" -eq 124 ]; then
         printf '=== stage %-24s OVER BUDGET: stopped after %ss (budget %ss) ===\n' "$name" "$took" "$budget"
@@ -37,6 +38,9 @@ ctest_label() {
     local dir=$1 label=$2
     ctest --test-dir "$dir" -L "$label" -j "$JOBS" --output-on-failure --no-tests=error
 }
+
+export JOBS
+export -f configure_and_build ctest_label
 
 stage "dependencies" 900 scripts/install-deps.sh all
 stage "build (Release, -Werror)" 900 configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
