@@ -42,6 +42,9 @@ enum class Errc {
     graph_cycle,          // an index that references itself
     platform_not_found,
     no_image,             // the source holds nothing verifiable
+    key_malformed,        // a key that cannot be decoded (PEM, DER)
+    unsupported_key,      // a key of a type or size that is not accepted
+    signature_invalid,    // a signature that does not verify or cannot be decoded
     internal,
 };
 

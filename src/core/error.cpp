@@ -61,6 +61,12 @@ std::string_view errc_name(Errc code) {
             return "platform-not-found";
         case Errc::no_image:
             return "no-image";
+        case Errc::key_malformed:
+            return "key-malformed";
+        case Errc::unsupported_key:
+            return "unsupported-key";
+        case Errc::signature_invalid:
+            return "signature-invalid";
         case Errc::internal:
             return "internal";
     }

@@ -1,0 +1,97 @@
+// The on-device trust policy (policy.json, DESIGN.md "Trust policy"), image references
+// normalized like Docker's short names, scope selection, and the trust store directory.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edgeverify/crypto.hpp"
+#include "edgeverify/digest.hpp"
+#include "edgeverify/error.hpp"
+#include "edgeverify/json.hpp"
+
+namespace edgeverify {
+
+// "alpine" -> docker.io/library/alpine:latest; "registry.example.com:5000/fleet/app@sha256:.."
+struct ImageReference {
+    std::string registry;    // "docker.io", "registry.example.com:5000", "localhost"
+    std::string repository;  // "library/alpine", "fleet/app"
+    std::string tag;         // empty when the reference names only a digest
+    std::optional<Digest> digest;
+
+    std::string name() const;  // "registry/repository": what scopes match against
+    std::string str() const;   // full normalized form
+};
+// Docker's normalization: no registry -> docker.io; docker.io single-component -> library/;
+// a first component with '.' or ':' or equal to "localhost" is a registry; no tag and no digest
+// -> tag "latest". Uppercase repository, empty components, bad tags -> Errc::usage.
+Expected<ImageReference> parse_image_reference(std::string_view text);
+
+enum class PolicyMode { enforce, audit };
+enum class DefaultAction { reject, audit };
+
+struct KeySigner {
+    std::string path;  // relative to the trust directory, e.g. "keys/release.pub"
+};
+struct SigstoreSigner {
+    std::string issuer, issuer_regexp, identity, identity_regexp;  // one of each pair is set
+};
+struct X509Signer {
+    std::string trust_store;  // "ca/acme"
+    std::string subject;
+};
+
+struct SignerSpec {
+    std::string name;
+    std::optional<KeySigner> key;
+    std::optional<SigstoreSigner> sigstore;
+    std::optional<X509Signer> x509;
+};
+
+struct Scope {
+    std::string name;
+    std::string match;  // exact "registry/repo" or a glob ending in "*"
+    PolicyMode mode = PolicyMode::enforce;
+    int threshold = 1;
+    bool require_transparency_log = false;
+    std::vector<SignerSpec> signers;
+    Json rules = Json::object();  // image rules, interpreted by the rules stage
+};
+
+struct TrustPolicy {
+    int version = 1;
+    DefaultAction default_action = DefaultAction::reject;
+    std::vector<Scope> scopes;
+};
+
+// Strict: unknown keys, wrong types, duplicate scope or signer names, a signer with zero or
+// several kinds, threshold < 1 or above the signer count, a bad mode -> Errc::config with the
+// JSON path ("policy.json: scopes[0].signatures.threshold: 3 exceeds the 2 signers").
+Expected<TrustPolicy> parse_trust_policy(std::string_view text, std::string_view where);
+
+// The scope for a reference: exact match beats glob; among globs the longest literal prefix
+// wins; nullptr when none matches (the policy's default applies).
+const Scope* select_scope(const TrustPolicy& policy, const ImageReference& reference);
+
+struct TrustedKey {
+    std::string path;  // as named in the policy, relative to the trust directory
+    PublicKey key;
+};
+
+// A loaded trust directory: the policy and every key it names (and every keys/*.pub present).
+struct TrustStore {
+    std::string directory;
+    TrustPolicy policy;
+    std::map<std::string, TrustedKey> keys;  // by relative path
+    Digest digest;  // sha256 over the sorted (path, content) of every file loaded
+};
+
+// Loads DIR/policy.json and DIR/keys/*.pub. A key the loader does not understand is an error
+// naming the file (never skipped); a signer naming a missing key file is an error. Errors are
+// Errc::config, or not_found / permission_denied for an unreadable directory or policy.
+Expected<TrustStore> load_trust_store(const std::string& directory);
+
+}  // namespace edgeverify
