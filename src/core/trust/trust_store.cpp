@@ -1,0 +1,245 @@
+// The trust directory on the device (DESIGN.md "On the device"): policy.json and the public keys
+// it relies on, read without following symlinks, with a digest that identifies what was loaded.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "edgeverify/limits.hpp"
+#include "edgeverify/trust_policy.hpp"
+
+namespace edgeverify {
+namespace {
+
+// Largest public key file read from a trust store (an RSA-8192 PEM is under 2 KiB).
+constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;
+// Most keys/*.pub files a trust store may hold.
+constexpr std::size_t kMaxTrustKeyFiles = 1024;
+
+class UniqueFd {
+public:
+    explicit UniqueFd(int fd = -1) : fd_(fd) {}
+    ~UniqueFd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept {
+        std::swap(fd_, other.fd_);
+        return *this;
+    }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    int get() const { return fd_; }
+    int release() { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+};
+
+// Why an open beneath the trust directory failed: an errno, or a symbolic link on the way.
+struct OpenFailure {
+    int error = 0;
+    bool symlink = false;
+};
+
+// Opens `relative` (already checked: no "..", no absolute path) beneath `dirfd`, refusing a
+// symbolic link in any component, so nothing outside the trust directory is ever read.
+Expected<UniqueFd> open_beneath(int dirfd, const std::string& relative, bool directory,
+                                OpenFailure& failure) {
+    UniqueFd current;
+    int at = dirfd;
+    std::size_t start = 0;
+    while (true) {
+        const auto slash = relative.find('/', start);
+        const bool last = slash == std::string::npos;
+        const std::string component = relative.substr(start, last ? std::string::npos : slash - start);
+        int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+        if (!last || directory) flags |= O_DIRECTORY;
+        const int fd = ::openat(at, component.c_str(), flags);
+        if (fd < 0) {
+            failure.error = errno;
+            struct stat st {};
+            if ((errno == ELOOP || errno == ENOTDIR) &&
+                ::fstatat(at, component.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+                failure.symlink = true;
+            }
+            return make_error(Errc::io_error, std::strerror(failure.error));
+        }
+        current = UniqueFd(fd);
+        at = current.get();
+        if (last) return current;
+        start = slash + 1;
+    }
+}
+
+// Reads a regular file beneath the trust directory, at most `limit` bytes (named `limit_name`).
+// A file that does not exist or cannot be opened is not_found / permission_denied / io_error;
+// everything else wrong with it is a configuration error.
+Expected<std::string> read_beneath(int dirfd, const std::string& directory, const std::string& relative,
+                                   std::size_t limit, const char* limit_name) {
+    const std::string shown = directory + "/" + relative;
+    OpenFailure failure;
+    auto fd = open_beneath(dirfd, relative, false, failure);
+    if (!fd) {
+        if (failure.symlink) {
+            return make_error(Errc::config,
+                              shown +
+                                  ": a symbolic link in the path (refused: every file of a trust "
+                                  "store must be a regular file inside the trust directory)");
+        }
+        const Errc code = failure.error == ENOENT   ? Errc::not_found
+                          : failure.error == EACCES ? Errc::permission_denied
+                                                    : Errc::io_error;
+        return make_error(code, shown + ": " + std::strerror(failure.error));
+    }
+    struct stat st {};
+    if (::fstat(fd->get(), &st) != 0) return make_error(Errc::io_error, shown + ": " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return make_error(Errc::config, shown + ": not a regular file");
+    if (static_cast<std::uint64_t>(st.st_size) > limit) {
+        return make_error(Errc::config, shown + ": " + std::to_string(st.st_size) + " bytes exceeds " +
+                                            limit_name + " (" + std::to_string(limit) + ")");
+    }
+    std::string content;
+    content.resize(static_cast<std::size_t>(st.st_size) + 1);
+    std::size_t filled = 0;
+    while (filled < content.size()) {
+        const ssize_t n = ::read(fd->get(), content.data() + filled, content.size() - filled);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error(Errc::io_error, shown + ": " + std::strerror(errno));
+        }
+        if (n == 0) break;
+        filled += static_cast<std::size_t>(n);
+    }
+    if (filled > limit) {  // the file grew while we read it
+        return make_error(Errc::config, shown + ": exceeds " + std::string(limit_name) + " (" +
+                                            std::to_string(limit) + ")");
+    }
+    content.resize(filled);
+    return content;
+}
+
+Expected<PublicKey> parse_key_file(const std::string& content, const std::string& shown) {
+    auto key = parse_public_key_pem(content, shown);
+    if (!key) {
+        // A key the loader does not understand is a broken trust store, never skipped.
+        std::string message = key.error().message;
+        if (message.find(shown) == std::string::npos) message = shown + ": " + message;
+        return make_error(Errc::config, message + " (" + std::string(errc_name(key.error().code)) + ")");
+    }
+    return key;
+}
+
+// The keys/*.pub file names, sorted; an absent keys/ directory holds none.
+Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& directory) {
+    std::vector<std::string> names;
+    OpenFailure failure;
+    auto keys_dir = open_beneath(dirfd, "keys", true, failure);
+    if (!keys_dir) {
+        if (failure.symlink) {
+            return make_error(Errc::config, directory +
+                                                "/keys: a symbolic link (refused: keys must live inside "
+                                                "the trust directory)");
+        }
+        if (failure.error == ENOENT) return names;
+        return make_error(Errc::config, directory + "/keys: " + std::strerror(failure.error));
+    }
+    DIR* dir = ::fdopendir(keys_dir->get());
+    if (dir == nullptr) return make_error(Errc::config, directory + "/keys: " + std::strerror(errno));
+    keys_dir->release();  // owned by `dir` now
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".pub") == 0) names.push_back(name);
+        if (names.size() > kMaxTrustKeyFiles) {
+            ::closedir(dir);
+            return make_error(Errc::config, directory + "/keys: more than kMaxTrustKeyFiles (" +
+                                                std::to_string(kMaxTrustKeyFiles) + ") key files");
+        }
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+}  // namespace
+
+Expected<TrustStore> load_trust_store(const std::string& directory) {
+    const int raw = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (raw < 0) {
+        const int error = errno;
+        const Errc code = error == ENOENT || error == ENOTDIR ? Errc::not_found
+                          : error == EACCES                   ? Errc::permission_denied
+                                                              : Errc::io_error;
+        return make_error(code, "trust directory " + directory + ": " + std::strerror(error));
+    }
+    const UniqueFd dirfd(raw);
+
+    TrustStore store;
+    store.directory = directory;
+    std::map<std::string, std::string> files;  // relative path -> content, for the digest
+
+    auto policy_text = read_beneath(dirfd.get(), directory, "policy.json", limits::kMaxJsonDocumentBytes,
+                                    "kMaxJsonDocumentBytes");
+    if (!policy_text) return policy_text.take_error();
+    auto policy = parse_trust_policy(*policy_text, directory + "/policy.json");
+    if (!policy) return policy.take_error();
+    store.policy = std::move(*policy);
+    files.emplace("policy.json", std::move(*policy_text));
+
+    const auto load_key = [&](const std::string& relative) -> Status {
+        auto content =
+            read_beneath(dirfd.get(), directory, relative, kMaxTrustKeyFileBytes, "kMaxTrustKeyFileBytes");
+        if (!content) return content.take_error();  // the caller decides what a missing key means
+        auto key = parse_key_file(*content, directory + "/" + relative);
+        if (!key) return key.take_error();
+        store.keys.emplace(relative, TrustedKey{relative, std::move(*key)});
+        files.emplace(relative, std::move(*content));
+        return {};
+    };
+
+    auto key_files = list_key_files(dirfd.get(), directory);
+    if (!key_files) return key_files.take_error();
+    for (const auto& name : *key_files) {
+        if (auto ok = load_key("keys/" + name); !ok) return make_error(Errc::config, ok.error().message);
+    }
+
+    // Every key a signer names must exist; keys outside keys/*.pub are loaded here.
+    for (std::size_t i = 0; i < store.policy.scopes.size(); ++i) {
+        const auto& signers = store.policy.scopes[i].signers;
+        for (std::size_t j = 0; j < signers.size(); ++j) {
+            if (!signers[j].key || store.keys.count(signers[j].key->path) != 0) continue;
+            const std::string& path = signers[j].key->path;
+            const std::string json_path = directory + "/policy.json: scopes[" + std::to_string(i) +
+                                          "].signatures.signers[" + std::to_string(j) + "].key";
+            auto ok = load_key(path);
+            if (!ok) {
+                Error error = ok.take_error();
+                if (error.code == Errc::not_found) {
+                    return make_error(Errc::config, json_path + ": key file \"" + path +
+                                                        "\" does not exist in " + directory);
+                }
+                return make_error(Errc::config, json_path + ": " + error.message);
+            }
+        }
+    }
+
+    auto hasher = make_hasher(DigestAlgorithm::sha256);
+    const char nul = '\0';
+    for (const auto& [path, content] : files) {
+        hasher->update(path.data(), path.size());
+        hasher->update(&nul, 1);
+        hasher->update(content.data(), content.size());
+        hasher->update(&nul, 1);
+    }
+    store.digest = hasher->finish();
+    return store;
+}
+
+}  // namespace edgeverify
