@@ -8,6 +8,8 @@ pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 # nettle: the fast hash backend (SHA-NI / ARMv8 crypto extensions). Optional: without it the
 # build falls back to mbedTLS for hashing.
 pkg_check_modules(NETTLE IMPORTED_TARGET nettle)
+# hogweed (nettle's public-key half, same package): Ed25519 verification, absent from mbedTLS 2.28.
+pkg_check_modules(HOGWEED IMPORTED_TARGET hogweed)
 
 # mbedTLS 2.28 ships no .pc file and no CMake package in Debian.
 find_path(MBEDTLS_INCLUDE_DIR mbedtls/version.h REQUIRED)

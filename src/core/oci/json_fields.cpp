@@ -1,6 +1,8 @@
 // Typed JSON field accessors shared by the OCI parsers (see json_fields.hpp).
 #include "core/oci/json_fields.hpp"
 
+#include "edgeverify/crypto.hpp"
+
 #include <array>
 #include <limits>
 
@@ -208,42 +210,10 @@ bool is_rfc6838_media_type(std::string_view text) {
 }
 
 std::optional<std::string> decode_base64_strict(std::string_view text) {
-    static constexpr auto kDecode = [] {
-        std::array<std::int8_t, 256> table{};
-        table.fill(-1);
-        constexpr std::string_view kAlphabet =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-            table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-        }
-        return table;
-    }();
-    if (text.size() % 4 != 0) return std::nullopt;
-    std::size_t padding = 0;
-    if (!text.empty() && text.back() == '=')
-        padding = (text.size() >= 2 && text[text.size() - 2] == '=') ? 2 : 1;
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t pos = 0; pos < text.size(); pos += 4) {
-        const bool last = pos + 4 == text.size();
-        const std::size_t real = last ? 4 - padding : 4;
-        std::uint32_t group = 0;
-        for (std::size_t i = 0; i < 4; ++i) {
-            std::int8_t value = 0;
-            if (i < real) {
-                value = kDecode[static_cast<unsigned char>(text[pos + i])];
-                if (value < 0) return std::nullopt;
-            }
-            group = (group << 6) | static_cast<std::uint32_t>(value);
-        }
-        // Trailing bits beyond the encoded bytes must be zero, so each value has one encoding.
-        if (real == 2 && (group & 0xFFFF) != 0) return std::nullopt;
-        if (real == 3 && (group & 0xFF) != 0) return std::nullopt;
-        out.push_back(static_cast<char>((group >> 16) & 0xFF));
-        if (real >= 3) out.push_back(static_cast<char>((group >> 8) & 0xFF));
-        if (real == 4) out.push_back(static_cast<char>(group & 0xFF));
-    }
-    return out;
+    // The one strict decoder lives with the crypto code; callers here report their own error.
+    auto decoded = base64_decode(text, "base64");
+    if (!decoded) return std::nullopt;
+    return std::move(*decoded);
 }
 
 }  // namespace edgeverify::oci_detail
