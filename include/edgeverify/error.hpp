@@ -45,6 +45,7 @@ enum class Errc {
     key_malformed,        // a key that cannot be decoded (PEM, DER)
     unsupported_key,      // a key of a type or size that is not accepted
     signature_invalid,    // a signature that does not verify or cannot be decoded
+    untrusted,            // the trust policy refuses the image (threshold not met, default reject)
     internal,
 };
 

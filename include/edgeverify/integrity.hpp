@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,5 +60,14 @@ struct IntegrityReport {
 // Verifies one source. Returns an Error only when the source cannot be verified at all for a
 // reason that is not the content's fault (usage, I/O); content failures are in the report.
 Expected<IntegrityReport> verify_integrity(const SourceSpec& source, const IntegrityOptions& options);
+
+// The same, keeping the opened source for the stages after integrity (signatures): they read
+// the documents the single pass kept, never the source again. `source` is null when the source
+// could not be opened (the report says why).
+struct IntegrityPass {
+    IntegrityReport report;
+    std::unique_ptr<BlobSource> source;
+};
+Expected<IntegrityPass> run_integrity_pass(const SourceSpec& source, const IntegrityOptions& options);
 
 }  // namespace edgeverify

@@ -31,4 +31,7 @@ inline constexpr std::size_t kMaxLayerPathBytes = 64 * 1024;
 // Size of one PAX extended header record block.
 inline constexpr std::size_t kMaxPaxHeaderBytes = 1024 * 1024;
 
+// Signature layers read for one image (cosign caps its .sig manifests at 1000 layers too).
+inline constexpr std::size_t kMaxSignaturesPerImage = 1000;
+
 }  // namespace edgeverify::limits

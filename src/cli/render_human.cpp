@@ -40,7 +40,38 @@ std::string human_bytes(std::uint64_t bytes) {
     return buf;
 }
 
-void print_human_report(std::FILE* out, const IntegrityReport& report, const RenderContext& context) {
+bool all_admitted(const IntegrityReport& report, const std::vector<TrustDecision>* decisions) {
+    if (!report.passed()) return false;
+    if (decisions == nullptr) return true;
+    for (const auto& d : *decisions) {
+        if (!d.admits()) return false;
+    }
+    return decisions->size() == report.images.size();
+}
+
+namespace {
+void print_trust(std::FILE* out, const TrustDecision& d) {
+    std::fprintf(out, "  trust     %s: scope %s (%s), %zu of %d signer(s): %s\n", d.reference.c_str(),
+                 d.scope.c_str(), d.mode == PolicyMode::audit ? "audit" : "enforce",
+                 d.satisfied_signers.size(), d.threshold,
+                 !d.failure   ? "ok"
+                 : d.admits() ? "FAIL (audit: admitted)"
+                              : "FAIL");
+    for (const auto& c : d.signatures) {
+        std::fprintf(
+            out, "    signature %s: %s%s%s\n", c.origin.c_str(),
+            c.accepted ? "accepted, signer " : "refused: ", c.accepted ? c.signer.c_str() : c.reason.c_str(),
+            c.accepted ? (", " + c.reason).c_str() : "");
+    }
+    if (d.failure) {
+        std::fprintf(out, "    %s: %s\n", std::string(errc_name(d.failure->code)).c_str(),
+                     d.failure->message.c_str());
+    }
+}
+}  // namespace
+
+void print_human_report(std::FILE* out, const IntegrityReport& report, const RenderContext& context,
+                        const std::vector<TrustDecision>* decisions) {
     std::fprintf(out, "edgeverify %s: %s of %s (%s)\n", EDGEVERIFY_VERSION,
                  context.integrity_only ? "integrity check" : "verification", context.source_argument.c_str(),
                  std::string(source_kind_name(report.kind)).c_str());
@@ -69,6 +100,9 @@ void print_human_report(std::FILE* out, const IntegrityReport& report, const Ren
                          layer.error ? ("FAIL " + std::string(errc_name(layer.error->code))).c_str()
                                      : "ok (digest, size, diff_id)");
         }
+        const std::size_t image_index = static_cast<std::size_t>(&image - report.images.data());
+        if (decisions != nullptr && image_index < decisions->size())
+            print_trust(out, (*decisions)[image_index]);
         if (image.error) {
             std::fprintf(out, "  result    FAIL %s\n", std::string(errc_name(image.error->code)).c_str());
         } else {
@@ -79,13 +113,16 @@ void print_human_report(std::FILE* out, const IntegrityReport& report, const Ren
                               " uncompressed, in " + std::to_string(report.seconds).substr(0, 5) + " s (" +
                               mb_per_second(report.bytes_read, report.seconds) + " read, " +
                               mb_per_second(uncompressed, report.seconds) + " uncompressed)";
-    if (report.passed()) {
+    if (all_admitted(report, decisions)) {
         std::fprintf(out, "verified: %zu image%s, %zu layer%s; %s\n", report.images.size(),
                      report.images.size() == 1 ? "" : "s", layer_count, layer_count == 1 ? "" : "s",
                      stats.c_str());
     } else {
-        std::fprintf(out, "REJECTED: %zu error%s; %s\n", report.errors.size(),
-                     report.errors.size() == 1 ? "" : "s", stats.c_str());
+        std::size_t failures = report.errors.size();
+        if (decisions != nullptr) {
+            for (const auto& d : *decisions) failures += d.admits() ? 0 : 1;
+        }
+        std::fprintf(out, "REJECTED: %zu error%s; %s\n", failures, failures == 1 ? "" : "s", stats.c_str());
     }
 }
 

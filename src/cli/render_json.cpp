@@ -62,6 +62,30 @@ Json image_json(const ImageResult& image) {
     return j;
 }
 
+Json trust_json(const TrustDecision& d) {
+    Json signatures = Json::array();
+    for (const auto& c : d.signatures) {
+        signatures.push_back(
+            {{"origin", c.origin},
+             {"result", c.accepted ? "accepted" : "refused"},
+             {"signer", c.accepted ? Json(c.signer) : Json()},
+             {"reason", c.reason},
+             {"signedDigest", c.signed_digest.empty() ? Json() : Json(c.signed_digest)},
+             {"signedReference", c.signed_reference.empty() ? Json() : Json(c.signed_reference)}});
+    }
+    Json j{{"reference", d.reference},
+           {"scope", d.scope},
+           {"mode", d.mode == PolicyMode::audit ? "audit" : "enforce"},
+           {"threshold", d.threshold},
+           {"satisfiedSigners", d.satisfied_signers},
+           {"signatures", signatures},
+           {"result", !d.failure   ? "pass"
+                      : d.admits() ? "audit-fail"
+                                   : "fail"}};
+    if (d.failure) j["error"] = error_json(*d.failure);
+    return j;
+}
+
 Json envelope(const RenderContext& context, std::string_view kind) {
     return Json{{"schemaVersion", kJsonSchemaVersion},
                 {"tool", "edgeverify"},
@@ -72,14 +96,22 @@ Json envelope(const RenderContext& context, std::string_view kind) {
 
 }  // namespace
 
-Json report_to_json(const IntegrityReport& report, const RenderContext& context) {
+Json report_to_json(const IntegrityReport& report, const RenderContext& context,
+                    const std::vector<TrustDecision>* decisions) {
     Json j = envelope(context, source_kind_name(report.kind));
     // "error" when a file could not be read (exit 3): the content was not judged complete.
     bool unreadable = false;
     for (const auto& e : report.errors) unreadable = unreadable || exit_code_for(e.code) == 3;
-    j["result"] = report.passed() ? "verified" : unreadable ? "error" : "rejected";
+    j["result"] = all_admitted(report, decisions) ? "verified" : unreadable ? "error" : "rejected";
     Json images = Json::array();
-    for (const auto& image : report.images) images.push_back(image_json(image));
+    for (std::size_t i = 0; i < report.images.size(); ++i) {
+        Json image = image_json(report.images[i]);
+        if (decisions != nullptr && i < decisions->size()) image["trust"] = trust_json((*decisions)[i]);
+        images.push_back(std::move(image));
+    }
+    if (decisions != nullptr) {
+        j["trustStore"] = {{"directory", context.trust_directory}, {"digest", context.trust_digest}};
+    }
     j["images"] = images;
     Json errors = Json::array();
     for (const auto& e : report.errors) errors.push_back(error_json(e));

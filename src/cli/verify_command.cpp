@@ -9,23 +9,28 @@
 #include "options.hpp"
 #include "progress.hpp"
 #include "render.hpp"
+#include "trust_stage.hpp"
 
 namespace edgeverify::cli {
 namespace {
 
 constexpr const char* kVerifyHelp =
-    "usage: edgeverify verify SOURCE --integrity-only [options]\n"
+    "usage: edgeverify verify SOURCE [--trust DIR] [--reference REF] [options]\n"
+    "       edgeverify verify SOURCE --integrity-only [options]\n"
     "\n"
     "Verifies every byte of an image offline: each blob's size and digest, the index -> manifest\n"
     "-> config -> layers graph, and each decompressed layer against the config's diff_ids, in one\n"
-    "streaming pass.\n"
+    "streaming pass; then, unless --integrity-only, the cosign signatures stored beside it\n"
+    "against the trust store's policy (docs/trust-policy.md).\n"
     "\n"
     "SOURCE  an OCI layout directory, an oci-archive tar (optionally gzip-compressed) or a\n"
     "        docker-archive tar, detected from content; or oci:DIR[:REF], oci-archive:FILE[:REF],\n"
     "        docker-archive:FILE[:NAME:TAG] to force the kind and name one image.\n"
     "\n"
     "options:\n"
-    "  --integrity-only       check content integrity only (signatures and trust policy: not in this build)\n"
+    "  --trust DIR            trust store: policy.json and keys/ (default /etc/edgeverify/trust)\n"
+    "  --reference REF        the image reference the policy judges (default: the source's own full name)\n"
+    "  --integrity-only       check content integrity only, no signatures or policy\n"
     "  --platform OS/ARCH[/VARIANT]  platform to select from an index (default: this host's)\n"
     "  --all-platforms        verify every platform of an index\n"
     "  --max-layer-size N     refuse a layer that decompresses beyond N bytes (K, M, G suffixes;\n"
@@ -35,8 +40,40 @@ constexpr const char* kVerifyHelp =
     "\n"
     "exit status: 0 verified, 1 rejected, 2 usage or configuration error, 3 source unreadable\n";
 
+constexpr const char* kDefaultTrustDirectory = "/etc/edgeverify/trust";
+
 void print_json(const Json& j) {
     std::cout << j.dump(2) << std::endl;
+}
+
+// Exit status and the stderr summary of a finished verification.
+int finish_exit_code(const IntegrityReport& report, const std::vector<TrustDecision>* decisions) {
+    std::vector<Error> failures = report.errors;
+    if (report.passed() && report.images.empty()) {
+        failures.push_back(make_error(Errc::no_image, "the source holds no image to verify"));
+    }
+    if (decisions != nullptr) {
+        for (const auto& d : *decisions) {
+            if (!d.failure) continue;
+            if (d.admits()) {
+                std::fprintf(stderr, "edgeverify: audit: %s: %s (admitted: audit mode)\n",
+                             std::string(errc_name(d.failure->code)).c_str(), d.failure->message.c_str());
+            } else {
+                failures.push_back(*d.failure);
+            }
+        }
+    }
+    if (failures.empty()) return 0;
+    int exit_code = 1;
+    for (const auto& e : failures) {
+        if (exit_code_for(e.code) == 3) exit_code = 3;
+    }
+    report_error(failures.front());
+    for (std::size_t i = 1; i < failures.size(); ++i) {
+        std::fprintf(stderr, "  also: %s: %s\n", std::string(errc_name(failures[i].code)).c_str(),
+                     failures[i].message.c_str());
+    }
+    return exit_code;
 }
 
 }  // namespace
@@ -83,10 +120,20 @@ int run_verify(const std::vector<std::string>& args) {
                              ? "verify needs a SOURCE (see 'edgeverify verify --help')"
                              : "verify takes one SOURCE, got " + std::to_string(parsed->positional.size())));
     }
-    if (!parsed->has("--integrity-only")) {
+    const bool integrity_only = parsed->has("--integrity-only");
+    context.integrity_only = integrity_only;
+    if (integrity_only && (parsed->value("--trust") || parsed->value("--reference"))) {
         return fail(make_error(Errc::usage,
-                               "signature and trust-policy verification is not available in this build yet; "
-                               "run with --integrity-only to check content integrity"));
+                               "--integrity-only checks no signatures: --trust and --reference "
+                               "do not apply"));
+    }
+    std::optional<TrustStore> store;
+    if (!integrity_only) {
+        auto loaded = load_trust_store(parsed->value("--trust").value_or(kDefaultTrustDirectory));
+        if (!loaded) return fail(loaded.error());
+        context.trust_directory = loaded->directory;
+        context.trust_digest = loaded->digest.str();
+        store = std::move(*loaded);
     }
     IntegrityOptions options;
     options.all_platforms = parsed->has("--all-platforms");
@@ -108,29 +155,25 @@ int run_verify(const std::vector<std::string>& args) {
 
     ProgressBar progress(!json);
     options.progress = progress.callback();
-    auto report = verify_integrity(*source, options);
-    if (!report) return fail(report.error());
+    auto pass = run_integrity_pass(*source, options);
+    if (!pass) return fail(pass.error());
+    const IntegrityReport& report = pass->report;
 
+    // Signatures are judged only for content that passed integrity: never trust bad bytes.
+    std::optional<std::vector<TrustDecision>> decisions;
+    if (store && report.passed()) {
+        auto decided = decide_images(*pass, *store, parsed->value("--reference"));
+        if (!decided) return fail(decided.error());
+        decisions = std::move(*decided);
+    }
+    const std::vector<TrustDecision>* judged = decisions ? &*decisions : nullptr;
     if (json) {
-        print_json(report_to_json(*report, context));
+        print_json(report_to_json(report, context, judged));
     } else {
-        print_human_report(stdout, *report, context);
+        print_human_report(stdout, report, context, judged);
         std::fflush(stdout);
     }
-    if (report->passed()) return 0;
-    int exit_code = 1;
-    for (const auto& e : report->errors) {
-        if (exit_code_for(e.code) == 3) exit_code = 3;
-    }
-    const Error& first = report->errors.empty()
-                             ? make_error(Errc::no_image, "the source holds no image to verify")
-                             : report->errors.front();
-    report_error(first);
-    for (std::size_t i = 1; i < report->errors.size(); ++i) {
-        std::fprintf(stderr, "  also: %s: %s\n", std::string(errc_name(report->errors[i].code)).c_str(),
-                     report->errors[i].message.c_str());
-    }
-    return exit_code;
+    return finish_exit_code(report, judged);
 }
 
 }  // namespace edgeverify::cli

@@ -67,6 +67,8 @@ std::string_view errc_name(Errc code) {
             return "unsupported-key";
         case Errc::signature_invalid:
             return "signature-invalid";
+        case Errc::untrusted:
+            return "untrusted";
         case Errc::internal:
             return "internal";
     }

@@ -152,6 +152,40 @@ def parse_value(text):
         return text
 
 
+# ---------------------------------------------------------------- subcommands: signatures
+
+def cmd_add_cosign_sig(args):
+    """add-cosign-sig LAYOUT TAG_DIGEST PAYLOAD_FILE SIGNATURE_B64...: add a cosign legacy
+    signature manifest (one simple-signing layer per signature, all over the same payload file)
+    tagged sha256-<hex of TAG_DIGEST>.sig, written the way cosign writes it."""
+    lay = Layout(args[0])
+    tag_digest, payload_file, signatures = args[1], args[2], args[3:]
+    with open(payload_file, "rb") as f:
+        payload = f.read()
+    payload_digest = lay.write_blob(payload)
+    config = dumps({"architecture": "", "os": "", "config": {},
+                    "rootfs": {"type": "layers", "diff_ids": [payload_digest] * len(signatures)}})
+    config_digest = lay.write_blob(config)
+    layers = [{"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json", "digest": payload_digest,
+               "size": len(payload), "annotations": {"dev.cosignproject.cosign/signature": sig}}
+              for sig in signatures]
+    manifest = dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                      "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                 "digest": config_digest, "size": len(config)},
+                      "layers": layers})
+    manifest_digest = lay.write_blob(manifest)
+    index_path = os.path.join(lay.root, "index.json")
+    with open(index_path) as f:
+        index = json.load(f)
+    index["manifests"].append({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                               "digest": manifest_digest, "size": len(manifest),
+                               "annotations": {"org.opencontainers.image.ref.name":
+                                               tag_digest.replace(":", "-", 1) + ".sig"}})
+    with open(index_path, "wb") as f:
+        f.write(dumps(index))
+    print(manifest_digest)
+
+
 # ---------------------------------------------------------------- subcommands: inspection
 
 def cmd_info(args):
@@ -509,6 +543,7 @@ COMMANDS = {
     "big-index": cmd_big_index,
     "deep-index": cmd_deep_index,
     "gzip-file": cmd_gzip_file,
+    "add-cosign-sig": cmd_add_cosign_sig,
 }
 
 if __name__ == "__main__":

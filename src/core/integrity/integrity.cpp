@@ -9,9 +9,10 @@
 
 namespace edgeverify {
 
-Expected<IntegrityReport> verify_integrity(const SourceSpec& spec, const IntegrityOptions& options) {
+Expected<IntegrityPass> run_integrity_pass(const SourceSpec& spec, const IntegrityOptions& options) {
     const auto started = std::chrono::steady_clock::now();
-    IntegrityReport report;
+    IntegrityPass pass;
+    IntegrityReport& report = pass.report;
     report.kind = spec.forced_kind.value_or(SourceKind::oci_layout);
 
     ScanOptions scan;
@@ -31,9 +32,16 @@ Expected<IntegrityReport> verify_integrity(const SourceSpec& spec, const Integri
             integrity::verify_oci_source(blobs, spec.image_name, options, report);
         }
         report.bytes_read = blobs.bytes_read();
+        pass.source = std::move(*source);
     }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return report;
+    return pass;
+}
+
+Expected<IntegrityReport> verify_integrity(const SourceSpec& spec, const IntegrityOptions& options) {
+    auto pass = run_integrity_pass(spec, options);
+    if (!pass) return pass.take_error();
+    return std::move(pass->report);
 }
 
 }  // namespace edgeverify

@@ -1,0 +1,72 @@
+// The policy's answer for one image: scope by reference, distinct signers against the
+// threshold, enforce or audit.
+#include <algorithm>
+#include <set>
+
+#include "edgeverify/trust_decision.hpp"
+
+namespace edgeverify {
+
+TrustDecision decide_trust(const TrustStore& store, const ImageReference& reference, const ImageResult& image,
+                           SourceKind kind, const std::vector<SignatureCandidate>& candidates) {
+    TrustDecision decision;
+    decision.reference = reference.str();
+    const Scope* scope = select_scope(store.policy, reference);
+    if (scope == nullptr) {
+        decision.scope = "(default)";
+        decision.mode =
+            store.policy.default_action == DefaultAction::audit ? PolicyMode::audit : PolicyMode::enforce;
+        decision.failure =
+            make_error(Errc::untrusted, "no scope of the trust policy matches " + reference.name() +
+                                            " and the default is " +
+                                            (decision.mode == PolicyMode::audit ? "audit" : "reject"));
+        return decision;
+    }
+    decision.scope = scope->name;
+    decision.mode = scope->mode;
+    decision.threshold = scope->threshold;
+
+    if (kind == SourceKind::docker_archive) {
+        decision.failure =
+            make_error(Errc::untrusted,
+                       "scope " + scope->name +
+                           " requires signatures, and a docker-archive cannot carry the signed registry "
+                           "manifest (docker save re-synthesizes it): ship the image as an OCI layout or "
+                           "oci-archive instead");
+        return decision;
+    }
+    if (scope->require_transparency_log) {
+        decision.failure =
+            make_error(Errc::untrusted, "scope " + scope->name +
+                                            " sets requireTransparencyLog, and this build does not "
+                                            "verify Rekor entries yet: refused rather than admitted "
+                                            "unchecked");
+        return decision;
+    }
+
+    // Two signer entries naming the same key count once (DESIGN.md "Trust policy").
+    std::set<std::string> satisfied_keys;
+    for (const SignatureCandidate& candidate : candidates) {
+        SignatureCheck check = check_signature(candidate, image, reference, *scope, store);
+        if (check.accepted) {
+            const auto signer = std::find_if(scope->signers.begin(), scope->signers.end(),
+                                             [&](const SignerSpec& s) { return s.name == check.signer; });
+            if (signer != scope->signers.end() && signer->key &&
+                satisfied_keys.insert(signer->key->path).second) {
+                decision.satisfied_signers.push_back(check.signer);
+            }
+        }
+        decision.signatures.push_back(std::move(check));
+    }
+    const int verified = static_cast<int>(decision.satisfied_signers.size());
+    if (verified < scope->threshold) {
+        decision.failure = make_error(
+            Errc::untrusted, std::to_string(verified) + " of the " + std::to_string(scope->threshold) +
+                                 " distinct signer(s) scope " + scope->name + " requires verified for " +
+                                 reference.name() + " (" + std::to_string(candidates.size()) +
+                                 " signature(s) considered)");
+    }
+    return decision;
+}
+
+}  // namespace edgeverify
