@@ -34,4 +34,9 @@ inline constexpr std::size_t kMaxPaxHeaderBytes = 1024 * 1024;
 // Signature layers read for one image (cosign caps its .sig manifests at 1000 layers too).
 inline constexpr std::size_t kMaxSignaturesPerImage = 1000;
 
+// Largest public key file read from a trust store (an RSA-8192 PEM is under 2 KiB).
+inline constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;
+// Most keys/*.pub files a trust store may hold.
+inline constexpr std::size_t kMaxTrustKeyFiles = 1024;
+
 }  // namespace edgeverify::limits

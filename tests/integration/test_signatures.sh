@@ -167,4 +167,15 @@ expect_error 2 config "threshold" -- verify "$FIX/single" --trust "$WORK/trust-d
 expect_error 3 not-found "$WORK/no-such-trust" -- verify "$FIX/single" --trust "$WORK/no-such-trust" --reference "$REF"
 expect_error 2 usage "--integrity-only checks no signatures" -- verify "$FIX/single" --integrity-only --trust "$WORK/trust-one"
 
+# An unreadable policy.json: exit 3, run as nobody since root reads everything.
+cp -a "$WORK/trust-one" "$WORK/trust-private"
+cp -a "$FIX/single" "$WORK/readable-layout"
+chmod -R a+rX "$WORK/trust-private" "$WORK/readable-layout"
+chmod 0600 "$WORK/trust-private/policy.json"
+chmod 0755 "$WORK"
+[ "$(id -u)" -eq 0 ] && EV_PREFIX=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+expect_error 3 permission-denied "policy.json" -- verify "$WORK/readable-layout" --trust "$WORK/trust-private" --reference "$REF"
+EV_PREFIX=()
+chmod 0700 "$WORK"
+
 finish

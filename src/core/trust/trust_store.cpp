@@ -20,10 +20,8 @@
 namespace edgeverify {
 namespace {
 
-// Largest public key file read from a trust store (an RSA-8192 PEM is under 2 KiB).
-constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;
-// Most keys/*.pub files a trust store may hold.
-constexpr std::size_t kMaxTrustKeyFiles = 1024;
+using limits::kMaxTrustKeyFileBytes;
+using limits::kMaxTrustKeyFiles;
 
 class UniqueFd {
 public:
