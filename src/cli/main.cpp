@@ -13,7 +13,11 @@ constexpr const char* kUsage =
     "Verifies container images offline before they may run on an edge device.\n"
     "\n"
     "commands:\n"
-    "  verify SOURCE --integrity-only   check every digest, size and layer diff_id of an image\n"
+    "  verify SOURCE [--trust DIR]      check every byte of an image, then its signatures against\n"
+    "                                   the trust policy (--integrity-only: bytes only)\n"
+    "  policy check [--trust DIR]       lint a trust store and its policy\n"
+    "  sign SOURCE --key KEY --reference REF   write a cosign signature into an OCI layout\n"
+    "  keygen --out PREFIX              generate an ECDSA P-256 signing key pair\n"
     "  version                          print the version\n"
     "  help                             this help\n"
     "\n"
@@ -30,6 +34,9 @@ int main(int argc, char** argv) {
     const std::string command = args.front();
     args.erase(args.begin());
     if (command == "verify") return edgeverify::cli::run_verify(args);
+    if (command == "sign") return edgeverify::cli::run_sign(args);
+    if (command == "keygen") return edgeverify::cli::run_keygen(args);
+    if (command == "policy") return edgeverify::cli::run_policy(args);
     if (command == "version" || command == "--version") {
         std::printf("edgeverify %s\n", EDGEVERIFY_VERSION);
         return 0;

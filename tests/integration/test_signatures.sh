@@ -167,6 +167,25 @@ expect_error 2 config "threshold" -- verify "$FIX/single" --trust "$WORK/trust-d
 expect_error 3 not-found "$WORK/no-such-trust" -- verify "$FIX/single" --trust "$WORK/no-such-trust" --reference "$REF"
 expect_error 2 usage "--integrity-only checks no signatures" -- verify "$FIX/single" --integrity-only --trust "$WORK/trust-one"
 
+# --- policy check: the same loader as verify, plus warnings
+run_ev policy check --trust "$WORK/trust-one" --json
+check_eq "policy check: valid store exits 0" "$RC" 0
+check_eq "policy check: result" "$(jget "$WORK/last.out" 'd["result"]')" valid
+check_eq "policy check: key type" "$(jget "$WORK/last.out" 'd["keys"]["keys/release.pub"]')" ecdsa-p256
+trust_store "$WORK/trust-keyless" "$(scope_policy enforce 1 '{"name":"ci","sigstore":{"issuer":"https://token.actions.githubusercontent.com","identityRegExp":"^https://github.com/acme/"}}')"
+run_ev policy check --trust "$WORK/trust-keyless"
+check_eq "policy check: keyless-only store is valid" "$RC" 0
+if grep -q "warning: scope fleet: signer ci is a sigstore signer, which this build does not verify yet" "$WORK/last.out"; then
+    pass "policy check warns about signers this build cannot verify"
+else
+    fail "policy check warns about signers this build cannot verify"; _show_run
+fi
+expect_error 2 config "threshold" -- policy check --trust "$WORK/trust-dup"
+for example in "$EDGEVERIFY_SOURCE_DIR"/docs/examples/trust-policy/*/; do
+    run_ev policy check --trust "$example"
+    check_eq "policy check: docs example $(basename "$example") is valid" "$RC" 0
+done
+
 # An unreadable policy.json: exit 3, run as nobody since root reads everything.
 cp -a "$WORK/trust-one" "$WORK/trust-private"
 cp -a "$FIX/single" "$WORK/readable-layout"
