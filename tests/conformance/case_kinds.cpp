@@ -1,5 +1,6 @@
 // Case kinds of the OCI layout set (oci-layout, docker-archive, manifest-parse,
-// platform-select); see ../shared/vectors/oci-image-layouts/SOURCE.md for their semantics.
+// platform-select; see ../shared/vectors/oci-image-layouts/SOURCE.md for their semantics) and
+// the dispatch to the signature shapes of containers-image-cosign (cosign_cases.cpp).
 #include "case_kinds.hpp"
 
 #include <fstream>
@@ -108,6 +109,10 @@ CaseOutcome run_case(const Json& c, const fs::path& base) {
     if (kind == "docker-archive") return judge(expected, verify_source(SourceKind::docker_archive, path));
     if (kind == "manifest-parse") return judge(expected, parse_manifest_or_index(path));
     if (kind == "platform-select") return check_platform_selection(c, path);
+    if (kind == "rekor-set" || kind == "x509-at-time") return run_sigstore_unit_case(kind);
+    if (kind.empty() && c.contains("image") && c.contains("signatures") && c.contains("policy")) {
+        return run_signed_image_case(c, base, expected == Verdict::valid);
+    }
     return {false, "case kind '" + (kind.empty() ? std::string("(none)") : kind) +
                        "' is not supported by this runner yet"};
 }

@@ -16,4 +16,11 @@ struct CaseOutcome {
 // Runs one case object of a cases.json whose paths are relative to `base`.
 CaseOutcome run_case(const Json& c, const std::filesystem::path& base);
 
+// containers-image-cosign shape (no "kind"; "image", "signatures", "image_ref", "policy"): the
+// containers-policy.json requirement is translated into an edgeverify trust store (cosign_cases.cpp).
+CaseOutcome run_signed_image_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
+
+// "rekor-set" and "x509-at-time" unit cases: fail with the reason while not implemented.
+CaseOutcome run_sigstore_unit_case(const std::string& kind);
+
 }  // namespace edgeverify::conformance
