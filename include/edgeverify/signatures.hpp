@@ -63,4 +63,30 @@ Expected<SignatureCandidate> parse_containers_signature_file(std::string_view by
 Expected<std::vector<SignatureCandidate>> find_cosign_signatures(BlobSource& source,
                                                                  const Digest& signed_digest);
 
+// cosign's exact simple-signing payload for `manifest_digest` signed as `docker_reference`
+// (repository only, as cosign writes it): Go's key order, "optional":null (FORMATS.md A.4).
+std::string make_simple_signing_payload(std::string_view docker_reference, const Digest& manifest_digest);
+
+// What write_cosign_signature did.
+struct CosignSignatureWritten {
+    std::string tag;                // "sha256-<hex>.sig"
+    Digest signature_manifest;      // digest of the (new) signature manifest
+    std::size_t layers = 0;         // signatures in it, this one included
+    bool appended = false;          // an existing .sig manifest got one more layer
+};
+
+// Writes a cosign legacy signature into the OCI layout directory `layout`, as cosign does
+// (FORMATS.md A.2-A.3): the payload blob, a config blob whose rootfs.diff_ids name the payload
+// once per layer, an OCI image manifest with one simple-signing layer per signature carrying
+// dev.cosignproject.cosign/signature = base64(signature), and an index.json entry tagged
+// sha256-<hex>.sig. When that tag already exists, its manifest gets one more layer (cosign
+// appends) and the index entry is repointed. Every file is written to a temporary name in its
+// own directory, fsynced and renamed; index.json is written last. Paths are opened relative to
+// the layout without following symlinks, so nothing is written outside it.
+// Errors: io_error / not_found / permission_denied for the file system, json_* or
+// schema_violation for an index.json or existing signature manifest that cannot be edited,
+// limit_exceeded beyond limits::kMaxSignaturesPerImage layers.
+Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layout, const Digest& signed_digest,
+                                                        std::string_view payload, std::string_view signature);
+
 }  // namespace edgeverify
