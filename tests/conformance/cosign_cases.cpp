@@ -83,12 +83,10 @@ Status load_key_field(Requirement& req, const Json& value, bool is_data, const s
     return add_key(req, where, *pem);
 }
 
-Expected<Requirement> translate(const Json& policy, const ImageReference& identity_scope,
-                                const fs::path& base) {
+Expected<Requirement> translate(const Json& policy, const fs::path& base) {
     Requirement req;
     Scope scope;
     scope.name = "case";
-    scope.match = identity_scope.name();
     scope.mode = PolicyMode::enforce;
     scope.threshold = 1;
     req.store.policy.scopes.push_back(std::move(scope));
@@ -133,19 +131,15 @@ Expected<Requirement> translate(const Json& policy, const ImageReference& identi
             return policy_error("pki does not allow rekorPublicKey* members (containers/image rule)");
         req.unsupported = kNeedsPki;
     }
-    for (const char* member : {"keyPath", "keyData"}) {
+    for (const std::string member : {"keyPath", "keyPaths", "keyData", "keyDatas"}) {
         if (!policy.contains(member)) continue;
-        if (auto s = load_key_field(req, policy[member], member == std::string("keyData"), member, base); !s)
-            return s.error();
-    }
-    for (const char* member : {"keyPaths", "keyDatas"}) {
-        if (!policy.contains(member)) continue;
-        const Json& list = policy[member];
-        if (!list.is_array() || list.empty())
-            return policy_error(std::string(member) + ": expected a non-empty array");
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const std::string where = std::string(member) + "[" + std::to_string(i) + "]";
-            if (auto s = load_key_field(req, list[i], member == std::string("keyDatas"), where, base); !s)
+        const bool plural = member.back() == 's', is_data = member.rfind("keyData", 0) == 0;
+        const Json& value = policy[member];
+        if (plural && (!value.is_array() || value.empty()))
+            return policy_error(member + ": expected a non-empty array");
+        for (std::size_t i = 0; i < (plural ? value.size() : 1); ++i) {
+            const std::string where = plural ? member + "[" + std::to_string(i) + "]" : member;
+            if (auto s = load_key_field(req, plural ? value[i] : value, is_data, where, base); !s)
                 return s.error();
         }
     }
@@ -217,18 +211,16 @@ Judgement judge_image(const Json& c, const fs::path& base) {
     auto reference = parse_image_reference(image_ref);
     if (!reference) return {Got::undecidable, "image_ref: " + describe(reference.error())};
     const Json& policy = c["policy"];
+    auto req = translate(policy, base);
+    if (!req) return {Got::invalid, "policy refused: " + req.error().message};
     // exactReference / exactRepository judge the signature against the policy's identity.
     ImageReference identity = *reference;
-    for (const char* field : {"dockerReference", "dockerRepository"}) {
-        if (policy.is_object() && policy.contains("signedIdentity") && policy["signedIdentity"].is_object() &&
-            policy["signedIdentity"].contains(field) && policy["signedIdentity"][field].is_string()) {
-            auto parsed = parse_image_reference(policy["signedIdentity"][field].get<std::string>());
-            if (!parsed) return {Got::invalid, "policy signedIdentity: " + describe(parsed.error())};
-            identity = *parsed;
-        }
+    if (!req->identity_value.empty()) {
+        auto parsed = parse_image_reference(req->identity_value);
+        if (!parsed) return {Got::invalid, "policy signedIdentity: " + describe(parsed.error())};
+        identity = *parsed;
     }
-    auto req = translate(policy, identity, base);
-    if (!req) return {Got::invalid, "policy refused: " + req.error().message};
+    req->store.policy.scopes.front().match = identity.name();
     if (req->fixed)
         return {*req->fixed ? Got::valid : Got::invalid, "requirement " + policy["type"].get<std::string>()};
     if (!req->unsupported.empty()) return {Got::undecidable, req->unsupported};
