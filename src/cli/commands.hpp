@@ -11,8 +11,6 @@ namespace edgeverify::cli {
 int run_verify(const std::vector<std::string>& args);
 int run_keygen(const std::vector<std::string>& args);
 int run_sign(const std::vector<std::string>& args);
-int run_keygen(const std::vector<std::string>& args);
-int run_sign(const std::vector<std::string>& args);
 int run_policy(const std::vector<std::string>& args);
 
 // Prints "edgeverify: <kind>: <message>" to stderr and returns the exit code for the error.

@@ -18,8 +18,6 @@ constexpr const char* kUsage =
     "  policy check [--trust DIR]       lint a trust store and its policy\n"
     "  sign SOURCE --key KEY --reference REF   write a cosign signature into an OCI layout\n"
     "  keygen --out PREFIX              generate an ECDSA P-256 signing key pair\n"
-    "  sign SOURCE --key KEY --reference REF   write a cosign signature into an OCI layout\n"
-    "  keygen --out PREFIX              generate an ECDSA P-256 signing key pair\n"
     "  version                          print the version\n"
     "  help                             this help\n"
     "\n"
@@ -36,8 +34,6 @@ int main(int argc, char** argv) {
     const std::string command = args.front();
     args.erase(args.begin());
     if (command == "verify") return edgeverify::cli::run_verify(args);
-    if (command == "sign") return edgeverify::cli::run_sign(args);
-    if (command == "keygen") return edgeverify::cli::run_keygen(args);
     if (command == "sign") return edgeverify::cli::run_sign(args);
     if (command == "keygen") return edgeverify::cli::run_keygen(args);
     if (command == "policy") return edgeverify::cli::run_policy(args);
