@@ -23,18 +23,29 @@ inline constexpr std::string_view kOciEmpty = "application/vnd.oci.empty.v1+json
 inline constexpr std::string_view kOciLayerTar = "application/vnd.oci.image.layer.v1.tar";
 inline constexpr std::string_view kOciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr std::string_view kOciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
-inline constexpr std::string_view kOciLayerNondistributableTar = "application/vnd.oci.image.layer.nondistributable.v1.tar";
-inline constexpr std::string_view kOciLayerNondistributableGzip = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
-inline constexpr std::string_view kOciLayerNondistributableZstd = "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
+inline constexpr std::string_view kOciLayerNondistributableTar =
+    "application/vnd.oci.image.layer.nondistributable.v1.tar";
+inline constexpr std::string_view kOciLayerNondistributableGzip =
+    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+inline constexpr std::string_view kOciLayerNondistributableZstd =
+    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
 inline constexpr std::string_view kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-inline constexpr std::string_view kDockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+inline constexpr std::string_view kDockerManifestList =
+    "application/vnd.docker.distribution.manifest.list.v2+json";
 inline constexpr std::string_view kDockerConfig = "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view kDockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 inline constexpr std::string_view kDockerLayerZstd = "application/vnd.docker.image.rootfs.diff.tar.zstd";
-inline constexpr std::string_view kDockerLayerForeignGzip = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+inline constexpr std::string_view kDockerLayerForeignGzip =
+    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 inline constexpr std::string_view kDockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json";
-inline constexpr std::string_view kDockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+inline constexpr std::string_view kDockerSchema1Signed =
+    "application/vnd.docker.distribution.manifest.v1+prettyjws";
 }  // namespace media_type
+
+namespace annotation {
+inline constexpr std::string_view kRefName = "org.opencontainers.image.ref.name";
+inline constexpr std::string_view kContainerdName = "io.containerd.image.name";
+}  // namespace annotation
 
 enum class Compression { none, gzip, zstd };
 std::string_view compression_name(Compression compression);
@@ -75,6 +86,9 @@ struct Descriptor {
     std::optional<std::string> artifact_type;
     std::optional<Platform> platform;
 };
+
+// The value of one annotation of a descriptor, or "" when absent.
+std::string annotation_of(const Descriptor& descriptor, std::string_view key);
 
 struct ImageManifest {
     int schema_version = 2;
@@ -131,6 +145,7 @@ struct DockerArchiveImage {
     std::vector<std::string> layer_paths;
 };
 // Parses manifest.json: a non-empty JSON array of {Config, RepoTags, Layers, ...}.
-Expected<std::vector<DockerArchiveImage>> parse_docker_archive_manifest(std::string_view bytes, std::string_view where);
+Expected<std::vector<DockerArchiveImage>> parse_docker_archive_manifest(std::string_view bytes,
+                                                                        std::string_view where);
 
 }  // namespace edgeverify

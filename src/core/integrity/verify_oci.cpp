@@ -12,33 +12,27 @@
 namespace edgeverify::integrity {
 namespace {
 
-constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
-constexpr std::string_view kContainerdNameAnnotation = "io.containerd.image.name";
 constexpr std::string_view kCosignKindAnnotation = "kind";
 
-std::string annotation(const Descriptor& d, std::string_view key) {
-    auto it = d.annotations.find(std::string(key));
-    return it == d.annotations.end() ? std::string() : it->second;
-}
-
 std::string image_name_of(const Descriptor& d) {
-    auto name = annotation(d, kContainerdNameAnnotation);
-    return name.empty() ? annotation(d, kRefNameAnnotation) : name;
+    auto name = annotation_of(d, annotation::kContainerdName);
+    return name.empty() ? annotation_of(d, annotation::kRefName) : name;
 }
 
 // Signature and referrer artifacts stored beside an image (cosign .sig/.att/.sbom tags,
 // referrers-tag indexes, cosign save's sigs/atts entries, OCI 1.1 artifacts) are not images.
 bool is_signature_or_referrer(const Descriptor& d) {
     static const std::regex kCosignTag("^sha256-[0-9a-f]{64}(\\.(sig|att|sbom))?$");
-    const auto ref = annotation(d, kRefNameAnnotation);
+    const auto ref = annotation_of(d, annotation::kRefName);
     if (!ref.empty() && std::regex_match(ref, kCosignTag)) return true;
-    const auto kind = annotation(d, kCosignKindAnnotation);
+    const auto kind = annotation_of(d, kCosignKindAnnotation);
     if (kind == "dev.cosignproject.cosign/sigs" || kind == "dev.cosignproject.cosign/atts") return true;
     return d.artifact_type.has_value();
 }
 
 bool names_match(const Descriptor& d, const std::string& wanted) {
-    return annotation(d, kRefNameAnnotation) == wanted || annotation(d, kContainerdNameAnnotation) == wanted;
+    return annotation_of(d, annotation::kRefName) == wanted ||
+           annotation_of(d, annotation::kContainerdName) == wanted;
 }
 
 // A descriptor and its document contradict each other when they name different kinds (manifest

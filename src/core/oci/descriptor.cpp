@@ -212,3 +212,12 @@ Expected<DocumentMediaType> check_document_media_type(const Json& document, cons
 }
 
 }  // namespace edgeverify::oci_detail
+
+namespace edgeverify {
+
+std::string annotation_of(const Descriptor& descriptor, std::string_view key) {
+    auto it = descriptor.annotations.find(std::string(key));
+    return it == descriptor.annotations.end() ? std::string() : it->second;
+}
+
+}  // namespace edgeverify

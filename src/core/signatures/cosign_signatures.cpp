@@ -11,14 +11,6 @@
 namespace edgeverify {
 namespace {
 
-constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
-constexpr std::string_view kContainerdNameAnnotation = "io.containerd.image.name";
-
-std::string annotation(const Descriptor& d, std::string_view key) {
-    auto it = d.annotations.find(std::string(key));
-    return it == d.annotations.end() ? std::string() : it->second;
-}
-
 // "sha256-<hex>.sig" as a bare tag, or as the tag of a full name ("registry/app:sha256-<hex>.sig").
 bool names_signature_tag(const std::string& name, const std::string& tag) {
     if (name == tag) return true;
@@ -26,9 +18,9 @@ bool names_signature_tag(const std::string& name, const std::string& tag) {
 }
 
 bool is_signature_manifest_for(const Descriptor& d, const std::string& tag) {
-    if (annotation(d, cosign::kSaveKindAnnotation) == cosign::kSaveKindSignatures) return true;
-    return names_signature_tag(annotation(d, kRefNameAnnotation), tag) ||
-           names_signature_tag(annotation(d, kContainerdNameAnnotation), tag);
+    if (annotation_of(d, cosign::kSaveKindAnnotation) == cosign::kSaveKindSignatures) return true;
+    return names_signature_tag(annotation_of(d, annotation::kRefName), tag) ||
+           names_signature_tag(annotation_of(d, annotation::kContainerdName), tag);
 }
 
 Expected<ImageIndex> read_index_json(BlobSource& source) {

@@ -22,7 +22,6 @@ using Ordered = nlohmann::ordered_json;
 
 constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 constexpr std::string_view kOciConfig = "application/vnd.oci.image.config.v1+json";
-constexpr std::string_view kRefNameAnnotation = "org.opencontainers.image.ref.name";
 
 Error errno_error(const std::string& what, int error) {
     const Errc code = error == ENOENT   ? Errc::not_found
@@ -174,7 +173,7 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
     for (auto& m : index["manifests"]) {
         if (!m.is_object() || !m.contains("annotations") || !m["annotations"].is_object()) continue;
         const auto& annotations = m["annotations"];
-        auto ref = annotations.find(std::string(kRefNameAnnotation));
+        auto ref = annotations.find(std::string(annotation::kRefName));
         if (ref != annotations.end() && ref->is_string() && ref->get<std::string>() == written.tag) {
             entry = &m;
             break;
@@ -285,7 +284,7 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
         descriptor["mediaType"] = std::string(kOciManifest);
         descriptor["digest"] = manifest_digest->str();
         descriptor["size"] = manifest_bytes.size();
-        descriptor["annotations"][std::string(kRefNameAnnotation)] = written.tag;
+        descriptor["annotations"][std::string(annotation::kRefName)] = written.tag;
         index["manifests"].push_back(descriptor);
     }
     // index.json last: until it is renamed into place the layout is unchanged for readers.
