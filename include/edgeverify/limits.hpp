@@ -39,4 +39,8 @@ inline constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;
 // Most keys/*.pub files a trust store may hold.
 inline constexpr std::size_t kMaxTrustKeyFiles = 1024;
 
+// Links followed to resolve one path inside an archive (skopeo's docker-archive aliases); more
+// means a loop.
+inline constexpr int kMaxLinkHops = 8;
+
 }  // namespace edgeverify::limits

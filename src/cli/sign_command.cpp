@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/integrity.hpp"
+#include "edgeverify/limits.hpp"
 #include "edgeverify/signatures.hpp"
 #include "edgeverify/trust_policy.hpp"
 #include "options.hpp"
@@ -41,7 +42,8 @@ constexpr const char* kSignHelp =
     "\n"
     "exit status: 0 signed, 1 the source fails integrity, 2 usage or key error, 3 cannot read or write\n";
 
-constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
+// A signing key is no bigger than a trust-store key file.
+constexpr std::size_t kMaxKeyFileBytes = limits::kMaxTrustKeyFileBytes;
 
 Expected<std::string> read_key_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -23,9 +23,6 @@ using FileMap = std::map<std::string, BlobRecord, std::less<>>;
 // Link entries: archive path -> the archive path it points to (already resolved lexically).
 using LinkMap = std::map<std::string, std::string, std::less<>>;
 
-// Links followed when resolving one path; more means a loop.
-constexpr int kMaxLinkHops = 8;
-
 class ArchiveSource final : public BlobSource {
 public:
     ArchiveSource(SourceKind kind, FileMap files, LinkMap links, std::uint64_t bytes_read)
@@ -37,7 +34,7 @@ public:
         auto normalized = normalize_source_path(path);
         if (!normalized) return normalized.take_error();
         std::string current = *normalized;
-        for (int hop = 0; hop <= kMaxLinkHops; ++hop) {
+        for (int hop = 0; hop <= limits::kMaxLinkHops; ++hop) {
             if (auto found = files_.find(current); found != files_.end()) return &found->second;
             auto link = links_.find(current);
             if (link == links_.end()) {
@@ -48,8 +45,9 @@ public:
             }
             current = link->second;
         }
-        return make_error(Errc::unsafe_path, *normalized + ": more than " + std::to_string(kMaxLinkHops) +
-                                                 " links to follow (a link loop?)");
+        return make_error(Errc::unsafe_path, *normalized + ": more than " +
+                                                 std::to_string(limits::kMaxLinkHops) +
+                                                 " links to follow, kMaxLinkHops (a link loop?)");
     }
 
     bool has_file(std::string_view path) override { return file(path).has_value(); }
