@@ -11,7 +11,7 @@ build_packages=(
 )
 # Independent tools the integration tests and benchmarks use to build, export and check images.
 test_packages=(
-  umoci skopeo zstd gzip openssl time xxd python3 busybox-static
+  umoci skopeo zstd gzip openssl time xxd python3 busybox-static bc
 )
 
 case "$profile" in
