@@ -12,6 +12,8 @@
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
 #include "edgeverify/json.hpp"
+#include "edgeverify/layout_writer.hpp"
+#include "edgeverify/oci.hpp"
 #include "edgeverify/source.hpp"
 
 namespace edgeverify {
@@ -40,13 +42,23 @@ struct SimpleSigningPayload {
 // unknown member, or a `type` other than "cosign container image signature".
 Expected<SimpleSigningPayload> parse_simple_signing_payload(std::string_view bytes, std::string_view where);
 
+enum class CandidateKind {
+    simple_signing,   // cosign legacy / containers sigstore: payload + raw signature (+ annotations)
+    sigstore_bundle,  // a Sigstore bundle: `payload` holds the bundle JSON
+};
+
 // One signature as found, before any verification.
 struct SignatureCandidate {
-    std::string origin;      // where it came from, for the verdict: "sha256-<hex>.sig layer 1/2"
-    std::string media_type;  // the layer's media type (simple signing for cosign signatures)
-    std::string payload;     // the exact bytes that were signed
+    CandidateKind kind = CandidateKind::simple_signing;
+    std::string origin;      // where it came from, for the verdict: "sha256-<hex>.sig layer 1/2",
+                             // "referrer sha256:<hex>", "--bundle FILE", "signature-1"
+    std::string media_type;  // the layer's media type (simple signing, or the bundle media type)
+    std::string payload;     // simple signing: the exact bytes signed; bundle: the bundle JSON
     std::string signature;   // raw signature bytes (base64-decoded annotation); empty if absent
     std::map<std::string, std::string> annotations;  // certificate, chain, Rekor bundle, ...
+    // Bundles only: the detached artifact a messageSignature signs (`--payload FILE`, e.g. a
+    // simple-signing payload). Absent: the artifact is the image manifest itself.
+    std::optional<std::string> artifact;
 };
 
 // A containers-image `dir:` signature file: 0x00 "sigstore-json" '\n' then
@@ -62,6 +74,23 @@ Expected<SignatureCandidate> parse_containers_signature_file(std::string_view by
 // media types are skipped (attachments that are not signatures).
 Expected<std::vector<SignatureCandidate>> find_cosign_signatures(BlobSource& source,
                                                                  const Digest& signed_digest);
+
+// Sigstore bundles attached to `subject` as OCI 1.1 referrers (FORMATS.md A.9/A.10): image
+// manifests whose `subject.digest` is `subject` and that carry exactly one layer of media type
+// application/vnd.dev.sigstore.bundle*, found (1) listed in index.json, (2) through an index at
+// the referrers tag `sha256-<hex>` (OCI distribution "Referrers Tag Schema"), and (3) unlisted
+// among blobs/ (as `cosign save` leaves them; only files no larger than
+// limits::kMaxJsonDocumentBytes are parsed). Each referrer manifest and bundle blob is checked for
+// size and digest first. A referrer with another artifact type (SBOMs, attestations of other
+// tools) is skipped; a bundle-typed layer count other than one, or more than
+// limits::kMaxSignaturesPerImage referrers -> errors (schema_violation / limit_exceeded).
+// Candidates have kind sigstore_bundle, origin "referrer sha256:<hex>".
+Expected<std::vector<SignatureCandidate>> find_bundle_referrers(BlobSource& source, const Digest& subject);
+
+// The signature-N files of a containers-image `dir:` copy (N = 1, 2, ... until the first gap,
+// at most limits::kMaxSignaturesPerImage) in directory `dir`, parsed with
+// parse_containers_signature_file. Missing directory -> not_found.
+Expected<std::vector<SignatureCandidate>> find_dir_signature_files(const std::string& dir);
 
 // cosign's exact simple-signing payload for `manifest_digest` signed as `docker_reference`
 // (repository only, as cosign writes it): Go's key order, "optional":null (FORMATS.md A.4).
@@ -88,5 +117,22 @@ struct CosignSignatureWritten {
 // limit_exceeded beyond limits::kMaxSignaturesPerImage layers.
 Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layout, const Digest& signed_digest,
                                                         std::string_view payload, std::string_view signature);
+
+// What write_bundle_referrer did.
+struct BundleReferrerWritten {
+    Digest referrer_manifest;  // digest of the referrer manifest
+    Digest bundle_blob;        // digest of the bundle layer
+};
+
+// Writes a Sigstore bundle as cosign v3 does (FORMATS.md A.9): the empty config blob "{}", the
+// bundle blob, and an image manifest with artifactType = layer media type = bundle v0.3, config
+// application/vnd.oci.empty.v1+json, `subject` = `subject` (the signed manifest's descriptor:
+// mediaType, digest, size), annotations org.opencontainers.image.created, dev.sigstore.bundle.content
+// ("dsse-envelope" or "message-signature") and dev.sigstore.bundle.predicateType (DSSE only). The
+// manifest is listed in index.json without a ref name (so it is found as a referrer, never taken
+// for an image). Errors as write_cosign_signature.
+Expected<BundleReferrerWritten> write_bundle_referrer(LayoutWriter& layout, const Descriptor& subject,
+                                                      std::string_view bundle_json,
+                                                      std::string_view predicate_type);
 
 }  // namespace edgeverify

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
@@ -66,6 +67,10 @@ public:
     // Errc::unsafe_path for a symlink or a path with ".." or a leading "/".
     virtual Expected<const BlobRecord*> file(std::string_view path) = 0;
     virtual bool has_file(std::string_view path) = 0;
+    // Paths of the regular files directly under directory `prefix` ("blobs/sha256"), sorted, for
+    // finding unlisted referrers. At most limits::kMaxArchiveEntries; more -> limit_exceeded.
+    // A missing directory gives an empty list. Symlinks are not listed.
+    virtual Expected<std::vector<std::string>> list_files(std::string_view prefix) = 0;
     // Bytes read from the source so far (compressed, as stored).
     virtual std::uint64_t bytes_read() const = 0;
 };

@@ -2,6 +2,7 @@
 // they satisfy, and whether the scope's threshold and mode admit the image.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,11 +16,16 @@ namespace edgeverify {
 // One signature considered, accepted or refused, and why.
 struct SignatureCheck {
     std::string origin;
+    std::string kind;              // "cosign" (simple signing) or "sigstore-bundle"
     bool accepted = false;
     std::string signer;            // the signer it satisfied, when accepted
     std::string reason;            // why it was refused, or what was verified
     std::string signed_digest;     // from the payload, when the payload parsed
     std::string signed_reference;  // docker-reference from the payload
+    // Rekor: a SET that verified with a trusted log key (its origin and integrated time).
+    bool transparency_log_verified = false;
+    std::string transparency_log;  // the trusted key's origin
+    std::optional<std::int64_t> integrated_time;
 };
 
 struct TrustDecision {
@@ -34,9 +40,17 @@ struct TrustDecision {
     bool admits() const { return !failure || mode == PolicyMode::audit; }
 };
 
-// Checks one candidate against the image and the scope's key signers: simple-signing payload,
-// signed digest (the image's manifest or the index it was selected from), signed repository
-// (must equal the reference's), then the signature against each key signer of the scope.
+// Checks one candidate against the image and the scope's key signers.
+// Simple signing: payload parsed strictly, signed digest (the image's manifest or the index it
+// was selected from), docker-reference (repository, or exact with referenceMatch "exact"),
+// the signature against each key signer over the exact payload bytes, then a Rekor SET in the
+// dev.sigstore.cosign/bundle annotation when present (verified against the store's Rekor keys
+// and bound to the signature; a SET that fails refuses the signature).
+// Sigstore bundle: parsed strictly; messageSignature -> the artifact (candidate.artifact, else the
+// manifest itself: messageDigest must equal the image digest) and the signature over it; DSSE ->
+// PAE signature, in-toto subject must include the image digest; publicKey bundles only (a
+// certificate -> refused: keyless verification is issue 8); tlog SETs verified like above.
+// With requireTransparencyLog, a signature without a verified SET is refused.
 SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageResult& image,
                                const ImageReference& reference, const Scope& scope, const TrustStore& store);
 

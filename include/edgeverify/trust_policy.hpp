@@ -12,6 +12,7 @@
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
 #include "edgeverify/json.hpp"
+#include "edgeverify/rekor.hpp"
 
 namespace edgeverify {
 
@@ -32,6 +33,10 @@ Expected<ImageReference> parse_image_reference(std::string_view text);
 
 enum class PolicyMode { enforce, audit };
 enum class DefaultAction { reject, audit };
+// How a simple-signing payload's docker-reference must relate to the image reference:
+// `repository` (default, cosign's own behaviour): same registry/repository; `exact`: the same
+// normalized reference, tag or digest included (containers' matchExact).
+enum class ReferenceMatch { repository, exact };
 
 struct KeySigner {
     std::string path;  // relative to the trust directory, e.g. "keys/release.pub"
@@ -57,6 +62,7 @@ struct Scope {
     PolicyMode mode = PolicyMode::enforce;
     int threshold = 1;
     bool require_transparency_log = false;
+    ReferenceMatch reference_match = ReferenceMatch::repository;  // signatures.referenceMatch
     std::vector<SignerSpec> signers;
     Json rules = Json::object();  // image rules, interpreted by the rules stage
 };
@@ -86,10 +92,12 @@ struct TrustStore {
     std::string directory;
     TrustPolicy policy;
     std::map<std::string, TrustedKey> keys;  // by relative path
+    // rekor/*.pub and the tlogs of sigstore/trusted_root.json (when present).
+    std::vector<RekorKey> rekor_keys;
     Digest digest;  // sha256 over the sorted (path, content) of every file loaded
 };
 
-// Loads DIR/policy.json and DIR/keys/*.pub. A key the loader does not understand is an error
+// Loads DIR/policy.json, DIR/keys/*.pub, DIR/rekor/*.pub and DIR/sigstore/trusted_root.json. A key the loader does not understand is an error
 // naming the file (never skipped); a signer naming a missing key file is an error. Errors are
 // Errc::config, or not_found / permission_denied for an unreadable directory or policy.
 Expected<TrustStore> load_trust_store(const std::string& directory);

@@ -52,6 +52,19 @@ public:
 
     bool has_file(std::string_view path) override { return file(path).has_value(); }
 
+    // Regular file entries only: link entries are aliases, never listed.
+    Expected<std::vector<std::string>> list_files(std::string_view prefix) override {
+        auto normalized = normalize_source_path(prefix);
+        if (!normalized) return normalized.take_error();
+        const std::string directory = *normalized + "/";
+        std::vector<std::string> paths;
+        for (auto it = files_.lower_bound(directory); it != files_.end() && it->first.starts_with(directory);
+             ++it) {
+            if (it->first.find('/', directory.size()) == std::string::npos) paths.push_back(it->first);
+        }
+        return paths;
+    }
+
     std::uint64_t bytes_read() const override { return bytes_read_; }
 
 private:

@@ -3,10 +3,12 @@
 // not apply).
 // Paths are resolved component by component under the layout's directory descriptor without
 // following symbolic links, so a blob cannot point outside the layout.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -34,6 +36,7 @@ public:
         return *this;
     }
     int get() const { return fd_; }
+    int release() { return std::exchange(fd_, -1); }
     void reset() {
         if (fd_ >= 0) ::close(fd_);
         fd_ = -1;
@@ -79,9 +82,61 @@ public:
         return open_regular_file(*normalized).has_value();
     }
 
+    Expected<std::vector<std::string>> list_files(std::string_view prefix) override {
+        auto normalized = normalize_source_path(prefix);
+        if (!normalized) return normalized.take_error();
+        auto directory = open_directory(*normalized);
+        if (!directory) {
+            if (directory.error().code == Errc::blob_missing) return std::vector<std::string>{};
+            return directory.take_error();
+        }
+        DIR* stream = ::fdopendir(directory->get());
+        if (stream == nullptr) {
+            return make_error(Errc::io_error, *normalized + ": cannot list: " + std::strerror(errno));
+        }
+        directory->release();  // closedir closes it
+        std::vector<std::string> paths;
+        Status status;
+        while (const dirent* entry = ::readdir(stream)) {
+            const std::string name = entry->d_name;
+            if (name == "." || name == "..") continue;
+            struct stat info {};
+            if (fstatat(::dirfd(stream), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode))
+                continue;
+            if (paths.size() == limits::kMaxArchiveEntries) {
+                status = make_error(Errc::limit_exceeded,
+                                    *normalized + ": more than " + std::to_string(limits::kMaxArchiveEntries) +
+                                        " files, kMaxArchiveEntries");
+                break;
+            }
+            paths.push_back(*normalized + "/" + name);
+        }
+        ::closedir(stream);
+        if (!status) return status.take_error();
+        std::sort(paths.begin(), paths.end());
+        return paths;
+    }
+
     std::uint64_t bytes_read() const override { return bytes_read_; }
 
 private:
+    // Opens a directory of the layout, every component with O_NOFOLLOW.
+    Expected<FileDescriptor> open_directory(const std::string& path) const {
+        FileDescriptor current;
+        int parent = directory_.get();
+        std::size_t start = 0;
+        for (;;) {
+            const auto slash = path.find('/', start);
+            const std::string component = path.substr(start, slash - start);
+            FileDescriptor next(::openat(parent, component.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY));
+            if (next.get() < 0) return open_error(path, component, false, errno, parent);
+            current = std::move(next);
+            parent = current.get();
+            if (slash == std::string::npos) return current;
+            start = slash + 1;
+        }
+    }
+
     Error open_error(const std::string& path, const std::string& component, bool last, int error,
                      int parent_fd) const {
         if (error == ELOOP || error == ENOTDIR) {
