@@ -1,0 +1,220 @@
+// The transparency-log keys of a Sigstore trusted_root.json (FORMATS.md B.3): each `tlogs` entry
+// becomes a RekorKey with its validity window. A trust root is configuration, so anything wrong
+// with it is an error naming the JSON path, never a skipped entry.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "edgeverify/json.hpp"
+#include "edgeverify/rekor.hpp"
+
+namespace edgeverify {
+namespace {
+
+constexpr std::string_view kMediaTypeV01 = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
+constexpr std::string_view kMediaTypeV02 = "application/vnd.dev.sigstore.trustedroot.v0.2+json";
+
+class RootReader {
+public:
+    explicit RootReader(std::string_view where) : where_(where) {}
+
+    Error error(const std::string& path, const std::string& what) const {
+        return make_error(Errc::config, where_ + ": " + path + ": " + what);
+    }
+
+    // Every member of `object` must be one of `known` (the proto's fields).
+    Status only(const Json& object, const std::string& path, const std::set<std::string>& known) const {
+        if (!object.is_object()) return error(path.empty() ? "(document)" : path, "not an object");
+        for (const auto& [member, value] : object.items()) {
+            if (known.count(member) == 0)
+                return error(path.empty() ? member : path + "." + member, "unknown member");
+        }
+        return {};
+    }
+
+    Expected<std::string> string(const Json& object, const char* name, const std::string& path) const {
+        const auto it = object.find(name);
+        const std::string at = path + "." + name;
+        if (it == object.end()) return error(at, "missing");
+        if (!it->is_string()) return error(at, "not a string");
+        return it->get<std::string>();
+    }
+
+    Expected<std::string> bytes(const Json& object, const char* name, const std::string& path) const {
+        auto text = string(object, name, path);
+        if (!text) return text.take_error();
+        auto decoded = base64_decode(*text, path + "." + name);
+        if (!decoded) return error(path + "." + name, "not valid base64");
+        return decoded;
+    }
+
+private:
+    std::string where_;
+};
+
+bool digits(std::string_view text, std::size_t at, std::size_t count, int& value) {
+    if (at + count > text.size()) return false;
+    value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+        if (text[i] < '0' || text[i] > '9') return false;
+        value = value * 10 + (text[i] - '0');
+    }
+    return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(int year, int month, int day) {
+    year -= month <= 2 ? 1 : 0;
+    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+    const int yoe = year - static_cast<int>(era * 400);
+    const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+// RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)" (proto3 JSON Timestamp) to unix seconds.
+// Fractions round towards the inside of the window: up for a start, down for an end.
+std::optional<std::int64_t> parse_rfc3339(std::string_view text, bool round_up) {
+    int year, month, day, hour, minute, second;
+    if (!digits(text, 0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(text, 5, 2, month) ||
+        text[7] != '-' || !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't') ||
+        !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
+        !digits(text, 17, 2, second)) {
+        return std::nullopt;
+    }
+    static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1 || day > kDaysInMonth[month - 1] || hour > 23 || minute > 59 ||
+        second > 60) {
+        return std::nullopt;
+    }
+    std::size_t at = 19;
+    bool fraction = false;
+    if (at < text.size() && text[at] == '.') {
+        ++at;
+        const std::size_t first = at;
+        while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+            if (text[at] != '0') fraction = true;
+            ++at;
+        }
+        if (at == first) return std::nullopt;
+    }
+    int offset = 0;
+    if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+        ++at;
+    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        int oh, om;
+        if (!digits(text, at + 1, 2, oh) || at + 3 >= text.size() || text[at + 3] != ':' ||
+            !digits(text, at + 4, 2, om) || oh > 23 || om > 59) {
+            return std::nullopt;
+        }
+        offset = (text[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+        at += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (at != text.size()) return std::nullopt;
+    std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+    if (fraction && round_up) ++seconds;
+    return seconds;
+}
+
+std::string raw_sha256(std::string_view bytes) {
+    const Digest digest = digest_of(DigestAlgorithm::sha256, bytes);
+    std::string raw;
+    for (std::size_t i = 0; i < digest.hex().size(); i += 2)
+        raw.push_back(static_cast<char>(std::stoi(digest.hex().substr(i, 2), nullptr, 16)));
+    return raw;
+}
+
+// The log id a key may carry: sha256(SPKI DER) (Rekor v1, every ECDSA/RSA log), or for an
+// Ed25519 log the C2SP signed-note key id sha256(origin || "\n" || 0x01 || key), origin being the
+// host of baseUrl (Rekor v2, as the production trusted root writes it).
+bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json& tlog) {
+    if (key_id == raw_sha256(key.spki_der())) return true;
+    if (key.type() != KeyType::ed25519 || key.spki_der().size() < 32) return false;
+    const auto base_url = tlog.find("baseUrl");
+    if (base_url == tlog.end() || !base_url->is_string()) return false;
+    std::string host = base_url->get<std::string>();
+    if (const auto scheme = host.find("://"); scheme != std::string::npos) host.erase(0, scheme + 3);
+    if (const auto slash = host.find('/'); slash != std::string::npos) host.resize(slash);
+    const std::string raw_key = key.spki_der().substr(key.spki_der().size() - 32);
+    return key_id == raw_sha256(host + "\n\x01" + raw_key);
+}
+
+Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const std::string& path,
+                              const std::string& origin) {
+    if (auto ok = reader.only(tlog, path, {"baseUrl", "hashAlgorithm", "publicKey", "logId", "checkpointKeyId",
+                                           "operator"});
+        !ok) {
+        return ok.take_error();
+    }
+    const auto public_key = tlog.find("publicKey");
+    if (public_key == tlog.end()) return reader.error(path + ".publicKey", "missing");
+    const std::string key_path = path + ".publicKey";
+    if (auto ok = reader.only(*public_key, key_path, {"rawBytes", "keyDetails", "validFor"}); !ok)
+        return ok.take_error();
+    auto spki = reader.bytes(*public_key, "rawBytes", key_path);
+    if (!spki) return spki.take_error();
+    auto key = parse_public_key_der(*spki, origin);
+    if (!key) return reader.error(key_path + ".rawBytes", key.error().message);
+
+    RekorKey result{origin, std::move(*key), {}, {}, {}};
+    const auto valid_for = public_key->find("validFor");
+    const std::string window_path = key_path + ".validFor";
+    if (valid_for == public_key->end()) return reader.error(window_path + ".start", "missing");
+    if (auto ok = reader.only(*valid_for, window_path, {"start", "end"}); !ok) return ok.take_error();
+    auto start = reader.string(*valid_for, "start", window_path);
+    if (!start) return start.take_error();
+    result.valid_from = parse_rfc3339(*start, true);
+    if (!result.valid_from) return reader.error(window_path + ".start", "not an RFC 3339 time: " + *start);
+    if (valid_for->contains("end")) {
+        auto end = reader.string(*valid_for, "end", window_path);
+        if (!end) return end.take_error();
+        result.valid_until = parse_rfc3339(*end, false);
+        if (!result.valid_until) return reader.error(window_path + ".end", "not an RFC 3339 time: " + *end);
+        if (*result.valid_until < *result.valid_from)
+            return reader.error(window_path, "end is before start");
+    }
+
+    const auto log_id = tlog.find("logId");
+    if (log_id == tlog.end()) return reader.error(path + ".logId", "missing");
+    if (auto ok = reader.only(*log_id, path + ".logId", {"keyId"}); !ok) return ok.take_error();
+    auto key_id = reader.bytes(*log_id, "keyId", path + ".logId");
+    if (!key_id) return key_id.take_error();
+    if (!log_id_matches(*key_id, result.key, tlog))
+        return reader.error(path + ".logId.keyId", "is not the sha256 of the log's public key");
+    result.log_id = std::move(*key_id);
+    return result;
+}
+
+}  // namespace
+
+Expected<std::vector<RekorKey>> parse_trusted_root_tlogs(std::string_view json, std::string_view where) {
+    auto root = parse_json_strict(json, where);
+    if (!root) return root.take_error();
+    const RootReader reader(where);
+    if (auto ok = reader.only(*root, "", {"mediaType", "tlogs", "certificateAuthorities", "ctlogs",
+                                          "timestampAuthorities"});
+        !ok) {
+        return ok.take_error();
+    }
+    const auto media_type = root->find("mediaType");
+    if (media_type == root->end()) return reader.error("mediaType", "missing");
+    if (!media_type->is_string() || (*media_type != kMediaTypeV01 && *media_type != kMediaTypeV02))
+        return reader.error("mediaType", "not a trusted root media type: " + media_type->dump());
+
+    std::vector<RekorKey> keys;
+    const auto tlogs = root->find("tlogs");
+    if (tlogs == root->end()) return keys;
+    if (!tlogs->is_array()) return reader.error("tlogs", "not an array");
+    for (std::size_t i = 0; i < tlogs->size(); ++i) {
+        const std::string path = "tlogs[" + std::to_string(i) + "]";
+        auto key = parse_tlog(reader, (*tlogs)[i], path, std::string(where) + " " + path);
+        if (!key) return key.take_error();
+        keys.push_back(std::move(*key));
+    }
+    return keys;
+}
+
+}  // namespace edgeverify
