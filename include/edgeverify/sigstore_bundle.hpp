@@ -63,12 +63,18 @@ struct SigstoreBundle {
 };
 
 // Parses a bundle (proto3 JSON, FORMATS.md B.1/B.2), strictly: unknown media type or version
-// >= 0.4, unknown members at any level, wrong types, bad base64, int64 fields not written as
-// decimal strings, an empty certificate chain, a DSSE envelope with other than one signature,
-// a publicKey hint that differs from the DSSE keyid, v0.1 entries without inclusionPromise,
-// v0.2+ entries without inclusionProof, x509CertificateChain in v0.3, neither or both of
+// >= 0.4, unknown members at any level, wrong types, bad base64 (strict: padded, standard
+// alphabet), int64 fields that are neither decimal strings nor integral JSON numbers (protobuf's
+// JSON parsers accept both) or that are negative, an empty certificate chain, a DSSE envelope with
+// other than one signature, a publicKey hint that differs from the DSSE keyid, v0.1 entries
+// without inclusionPromise, v0.2+ entries without inclusionProof, x509CertificateChain in v0.3,
+// none or several of publicKey/x509CertificateChain/certificate, neither or both of
 // messageSignature/dsseEnvelope -> Errc::schema_violation with `where` and the JSON path;
 // json_* for malformed JSON. Size and depth bounded like every JSON document.
+// proto3 defaults: an absent or null member is the field's default (so an omitted logIndex is 0,
+// an omitted keyid ""); required here are mediaType, verificationMaterial, a tlog entry's logId,
+// kindVersion and canonicalizedBody, a promise's signedEntryTimestamp, a proof's rootHash and
+// checkpoint, every certificate's rawBytes, a message signature, a DSSE payload, payloadType and sig.
 Expected<SigstoreBundle> parse_sigstore_bundle(std::string_view json, std::string_view where);
 
 // DSSE v1 pre-authentication encoding:

@@ -1,0 +1,98 @@
+// The transparency-log entries and timestamp data of a Sigstore bundle's verificationMaterial
+// (FORMATS.md B.2), parsed strictly as proto3 JSON. The SET and Merkle proof are only checked for
+// shape here; verifying them is the trust stage's job.
+#include "sigstore/bundle_fields.hpp"
+
+namespace edgeverify::sigstore_detail {
+namespace {
+
+// inclusionProof: shape only (the Merkle proof and checkpoint are verified by issue 8).
+Status check_inclusion_proof(const Json& proof, const At& at) {
+    if (auto n = int64_field(proof, "logIndex", at); !n) return n.take_error();
+    if (auto n = int64_field(proof, "treeSize", at); !n) return n.take_error();
+    if (auto root = bytes_field(proof, "rootHash", at, true); !root) return root.take_error();
+    auto hashes = array_field(proof, "hashes", at);
+    if (!hashes) return hashes.take_error();
+    if (*hashes != nullptr) {
+        for (std::size_t i = 0; i < (*hashes)->size(); ++i) {
+            const Json& hash = (**hashes)[i];
+            const At here = at.field("hashes").item(i);
+            if (!hash.is_string()) return violation(here, "expected a base64 string");
+            if (!base64_decode(hash.get<std::string>(), "")) return violation(here, "invalid base64");
+        }
+    }
+    auto checkpoint = object_field(proof, "checkpoint", at, true, {"envelope"});
+    if (!checkpoint) return checkpoint.take_error();
+    if (auto envelope = string_field(**checkpoint, "envelope", at.field("checkpoint"), true); !envelope)
+        return envelope.take_error();
+    return {};
+}
+
+}  // namespace
+
+Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at) {
+    if (auto s = only_members(entry, at,
+                              {"logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise",
+                               "inclusionProof", "canonicalizedBody"});
+        !s)
+        return s.take_error();
+    BundleTlogEntry out;
+    auto log_index = int64_field(entry, "logIndex", at);
+    if (!log_index) return log_index.take_error();
+    out.entry.log_index = *log_index;
+    auto integrated = int64_field(entry, "integratedTime", at);
+    if (!integrated) return integrated.take_error();
+    out.entry.integrated_time = *integrated;
+
+    auto log_id = object_field(entry, "logId", at, true, {"keyId"});
+    if (!log_id) return log_id.take_error();
+    auto key_id = bytes_field(**log_id, "keyId", at.field("logId"), true);
+    if (!key_id) return key_id.take_error();
+    out.entry.log_id = std::move(*key_id);
+
+    auto kind_version = object_field(entry, "kindVersion", at, true, {"kind", "version"});
+    if (!kind_version) return kind_version.take_error();
+    auto kind = string_field(**kind_version, "kind", at.field("kindVersion"), true);
+    if (!kind) return kind.take_error();
+    auto version = string_field(**kind_version, "version", at.field("kindVersion"), true);
+    if (!version) return version.take_error();
+    out.kind = std::move(*kind);
+    out.version = std::move(*version);
+
+    auto body = bytes_field(entry, "canonicalizedBody", at, true);
+    if (!body) return body.take_error();
+    out.entry.body = std::move(*body);
+
+    auto promise = object_field(entry, "inclusionPromise", at, false, {"signedEntryTimestamp"});
+    if (!promise) return promise.take_error();
+    if (*promise != nullptr) {
+        auto set = bytes_field(**promise, "signedEntryTimestamp", at.field("inclusionPromise"), true);
+        if (!set) return set.take_error();
+        out.entry.signed_entry_timestamp = std::move(*set);
+        out.has_inclusion_promise = true;
+    }
+    auto proof = object_field(entry, "inclusionProof", at, false,
+                              {"logIndex", "rootHash", "treeSize", "hashes", "checkpoint"});
+    if (!proof) return proof.take_error();
+    if (*proof != nullptr) {
+        if (auto s = check_inclusion_proof(**proof, at.field("inclusionProof")); !s) return s.take_error();
+        out.has_inclusion_proof = true;
+    }
+    return out;
+}
+
+Expected<std::size_t> count_rfc3161_timestamps(const Json& data, const At& at) {
+    if (auto s = only_members(data, at, {"rfc3161Timestamps"}); !s) return s.take_error();
+    auto list = array_field(data, "rfc3161Timestamps", at);
+    if (!list) return list.take_error();
+    if (*list == nullptr) return std::size_t{0};
+    for (std::size_t i = 0; i < (*list)->size(); ++i) {
+        const At here = at.field("rfc3161Timestamps").item(i);
+        const Json& timestamp = (**list)[i];
+        if (auto s = only_members(timestamp, here, {"signedTimestamp"}); !s) return s.take_error();
+        if (auto der = bytes_field(timestamp, "signedTimestamp", here, true); !der) return der.take_error();
+    }
+    return (*list)->size();
+}
+
+}  // namespace edgeverify::sigstore_detail
