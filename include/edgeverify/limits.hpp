@@ -36,8 +36,10 @@ inline constexpr std::size_t kMaxSignaturesPerImage = 1000;
 
 // Largest public key file read from a trust store (an RSA-8192 PEM is under 2 KiB).
 inline constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;
-// Most keys/*.pub files a trust store may hold.
+// Most keys/*.pub (and, separately, rekor/*.pub) files a trust store may hold.
 inline constexpr std::size_t kMaxTrustKeyFiles = 1024;
+// Largest sigstore/trusted_root.json read from a trust store (the production root is ~7 KiB).
+inline constexpr std::size_t kMaxTrustedRootBytes = 1024 * 1024;
 
 // Links followed to resolve one path inside an archive (skopeo's docker-archive aliases); more
 // means a loop.

@@ -28,7 +28,9 @@ public:
             std::string name = path.substr(start, dot == std::string::npos ? dot : dot - start);
             const bool first_element = name.size() > 3 && name.compare(name.size() - 3, 3, "[0]") == 0;
             if (first_element) name.resize(name.size() - 3);
-            if (!node->is_object()) return shape((start == 0 ? std::string("the body") : path.substr(0, start - 1)) + " is not an object");
+            if (!node->is_object())
+                return shape((start == 0 ? std::string("the body") : path.substr(0, start - 1)) +
+                             " is not an object");
             const auto it = node->find(name);
             if (it == node->end()) return shape(path.substr(0, dot) + " is missing");
             node = &*it;
@@ -73,8 +75,8 @@ public:
                             std::string(digest_algorithm_name(expected->algorithm())));
         }
         if (*value != expected->hex()) {
-            return disagree(path + ".value " + *value + " is not the digest of " + what + " (" + expected->hex() +
-                            ")");
+            return disagree(path + ".value " + *value + " is not the digest of " + what + " (" +
+                            expected->hex() + ")");
         }
         return {};
     }
@@ -115,7 +117,9 @@ public:
     }
 
     Error shape(const std::string& what) const { return make_error(Errc::schema_violation, prefix_ + what); }
-    Error disagree(const std::string& what) const { return make_error(Errc::signature_invalid, prefix_ + what); }
+    Error disagree(const std::string& what) const {
+        return make_error(Errc::signature_invalid, prefix_ + what);
+    }
 
 private:
     const Json& root_;
@@ -125,7 +129,8 @@ private:
 
 // hashedrekord 0.0.1 and rekord 0.0.1 put the same three things at the same paths.
 Status check_hashed_rekord(const BodyChecker& body, const RekorBinding& binding) {
-    if (auto ok = body.hash("spec.data.hash", binding.signed_bytes_digest, "the signed bytes"); !ok) return ok;
+    if (auto ok = body.hash("spec.data.hash", binding.signed_bytes_digest, "the signed bytes"); !ok)
+        return ok;
     if (auto ok = body.signature("spec.signature.content"); !ok) return ok;
     return body.public_key("spec.signature.publicKey.content");
 }
@@ -133,7 +138,8 @@ Status check_hashed_rekord(const BodyChecker& body, const RekorBinding& binding)
 // dsse 0.0.1: payloadHash and the one signature with its verifier. envelopeHash covers the
 // envelope's JSON serialization, which the verifier does not have byte for byte: not compared.
 Status check_dsse(const BodyChecker& body, const RekorBinding& binding) {
-    if (auto ok = body.hash("spec.payloadHash", binding.envelope_payload_digest, "the DSSE payload"); !ok) return ok;
+    if (auto ok = body.hash("spec.payloadHash", binding.envelope_payload_digest, "the DSSE payload"); !ok)
+        return ok;
     if (auto ok = body.single("spec.signatures"); !ok) return ok;
     if (auto ok = body.signature("spec.signatures[0].signature"); !ok) return ok;
     return body.public_key("spec.signatures[0].verifier");
@@ -141,14 +147,16 @@ Status check_dsse(const BodyChecker& body, const RekorBinding& binding) {
 
 // intoto 0.0.1 logs the payload hash and the key, not the signature.
 Status check_intoto_v1(const BodyChecker& body, const RekorBinding& binding) {
-    if (auto ok = body.hash("spec.content.payloadHash", binding.envelope_payload_digest, "the DSSE payload"); !ok)
+    if (auto ok = body.hash("spec.content.payloadHash", binding.envelope_payload_digest, "the DSSE payload");
+        !ok)
         return ok;
     return body.public_key("spec.publicKey");
 }
 
 // intoto 0.0.2 logs the envelope's signatures; each `sig` is base64 of the envelope's base64 text.
 Status check_intoto_v2(const BodyChecker& body, const RekorBinding& binding) {
-    if (auto ok = body.hash("spec.content.payloadHash", binding.envelope_payload_digest, "the DSSE payload"); !ok)
+    if (auto ok = body.hash("spec.content.payloadHash", binding.envelope_payload_digest, "the DSSE payload");
+        !ok)
         return ok;
     if (auto ok = body.single("spec.content.envelope.signatures"); !ok) return ok;
     if (auto ok = body.signature("spec.content.envelope.signatures[0].sig", 2); !ok) return ok;

@@ -43,13 +43,27 @@ void append_jcs_string(std::string& out, std::string_view text) {
     for (const char c : text) {
         const auto u = static_cast<unsigned char>(c);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (u < 0x20) {
                     out += "\\u00";
@@ -165,16 +179,16 @@ Expected<const RekorKey*> verify_rekor_set(const RekorSignedEntry& entry, const 
         const std::string time = std::to_string(entry.integrated_time);
         if (key.valid_from && entry.integrated_time < *key.valid_from) {
             if (!failure) {
-                failure = make_error(Errc::untrusted, "Rekor integratedTime " + time + " is before " + key.origin +
-                                                          " became valid (" + std::to_string(*key.valid_from) +
-                                                          ")");
+                failure = make_error(Errc::untrusted, "Rekor integratedTime " + time + " is before " +
+                                                          key.origin + " became valid (" +
+                                                          std::to_string(*key.valid_from) + ")");
             }
             continue;
         }
         if (key.valid_until && entry.integrated_time > *key.valid_until) {
             if (!failure) {
-                failure = make_error(Errc::untrusted, "Rekor integratedTime " + time + " is after " + key.origin +
-                                                          " stopped being valid (" +
+                failure = make_error(Errc::untrusted, "Rekor integratedTime " + time + " is after " +
+                                                          key.origin + " stopped being valid (" +
                                                           std::to_string(*key.valid_until) + ")");
             }
             continue;
@@ -191,8 +205,9 @@ Expected<const RekorKey*> verify_rekor_set(const RekorSignedEntry& entry, const 
                                                           verified.error().message);
     }
     if (!known) {
-        return make_error(Errc::untrusted, "Rekor log " + log_id_hex + " is not trusted (no key in rekor/*.pub or "
-                                                                       "sigstore/trusted_root.json has that log id)");
+        return make_error(Errc::untrusted, "Rekor log " + log_id_hex +
+                                               " is not trusted (no key in rekor/*.pub or "
+                                               "sigstore/trusted_root.json has that log id)");
     }
     return *failure;
 }

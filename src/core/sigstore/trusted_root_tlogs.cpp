@@ -114,7 +114,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text, bool round_up) 
         return std::nullopt;
     }
     if (at != text.size()) return std::nullopt;
-    std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+    std::int64_t seconds =
+        days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
     if (fraction && round_up) ++seconds;
     return seconds;
 }
@@ -144,8 +145,8 @@ bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json&
 
 Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const std::string& path,
                               const std::string& origin) {
-    if (auto ok = reader.only(tlog, path, {"baseUrl", "hashAlgorithm", "publicKey", "logId", "checkpointKeyId",
-                                           "operator"});
+    if (auto ok = reader.only(
+            tlog, path, {"baseUrl", "hashAlgorithm", "publicKey", "logId", "checkpointKeyId", "operator"});
         !ok) {
         return ok.take_error();
     }
@@ -173,8 +174,7 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
         if (!end) return end.take_error();
         result.valid_until = parse_rfc3339(*end, false);
         if (!result.valid_until) return reader.error(window_path + ".end", "not an RFC 3339 time: " + *end);
-        if (*result.valid_until < *result.valid_from)
-            return reader.error(window_path, "end is before start");
+        if (*result.valid_until < *result.valid_from) return reader.error(window_path, "end is before start");
     }
 
     const auto log_id = tlog.find("logId");
@@ -194,8 +194,8 @@ Expected<std::vector<RekorKey>> parse_trusted_root_tlogs(std::string_view json, 
     auto root = parse_json_strict(json, where);
     if (!root) return root.take_error();
     const RootReader reader(where);
-    if (auto ok = reader.only(*root, "", {"mediaType", "tlogs", "certificateAuthorities", "ctlogs",
-                                          "timestampAuthorities"});
+    if (auto ok = reader.only(
+            *root, "", {"mediaType", "tlogs", "certificateAuthorities", "ctlogs", "timestampAuthorities"});
         !ok) {
         return ok.take_error();
     }

@@ -1,5 +1,6 @@
-// The trust directory on the device (DESIGN.md "On the device"): policy.json and the public keys
-// it relies on, read without following symlinks, with a digest that identifies what was loaded.
+// The trust directory on the device (DESIGN.md "On the device"): policy.json, the public keys it
+// relies on and the transparency-log keys (rekor/*.pub, sigstore/trusted_root.json), read without
+// following symlinks, with a digest that identifies what was loaded.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 namespace edgeverify {
 namespace {
 
+using limits::kMaxTrustedRootBytes;
 using limits::kMaxTrustKeyFileBytes;
 using limits::kMaxTrustKeyFiles;
 
@@ -137,35 +139,46 @@ Expected<PublicKey> parse_key_file(const std::string& content, const std::string
     return key;
 }
 
-// The keys/*.pub file names, sorted; an absent keys/ directory holds none.
-Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& directory) {
+// The <subdir>/*.pub file names, sorted; an absent directory holds none.
+Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& directory,
+                                                  const std::string& subdir) {
     std::vector<std::string> names;
+    const std::string shown = directory + "/" + subdir;
     OpenFailure failure;
-    auto keys_dir = open_beneath(dirfd, "keys", true, failure);
+    auto keys_dir = open_beneath(dirfd, subdir, true, failure);
     if (!keys_dir) {
         if (failure.symlink) {
-            return make_error(Errc::config, directory +
-                                                "/keys: a symbolic link (refused: keys must live inside "
+            return make_error(Errc::config, shown +
+                                                ": a symbolic link (refused: keys must live inside "
                                                 "the trust directory)");
         }
         if (failure.error == ENOENT) return names;
-        return make_error(Errc::config, directory + "/keys: " + std::strerror(failure.error));
+        return make_error(Errc::config, shown + ": " + std::strerror(failure.error));
     }
     DIR* dir = ::fdopendir(keys_dir->get());
-    if (dir == nullptr) return make_error(Errc::config, directory + "/keys: " + std::strerror(errno));
+    if (dir == nullptr) return make_error(Errc::config, shown + ": " + std::strerror(errno));
     keys_dir->release();  // owned by `dir` now
     while (const dirent* entry = ::readdir(dir)) {
         const std::string name = entry->d_name;
         if (name.size() > 4 && name.compare(name.size() - 4, 4, ".pub") == 0) names.push_back(name);
         if (names.size() > kMaxTrustKeyFiles) {
             ::closedir(dir);
-            return make_error(Errc::config, directory + "/keys: more than kMaxTrustKeyFiles (" +
+            return make_error(Errc::config, shown + ": more than kMaxTrustKeyFiles (" +
                                                 std::to_string(kMaxTrustKeyFiles) + ") key files");
         }
     }
     ::closedir(dir);
     std::sort(names.begin(), names.end());
     return names;
+}
+
+// The raw sha256 of `bytes`: a Rekor v1 log id is sha256(SPKI DER).
+std::string raw_sha256(std::string_view bytes) {
+    const std::string hex = digest_of(DigestAlgorithm::sha256, bytes).hex();
+    std::string raw;
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+        raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    return raw;
 }
 
 }  // namespace
@@ -204,7 +217,7 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         return {};
     };
 
-    auto key_files = list_key_files(dirfd.get(), directory);
+    auto key_files = list_key_files(dirfd.get(), directory, "keys");
     if (!key_files) return key_files.take_error();
     for (const auto& name : *key_files) {
         if (auto ok = load_key("keys/" + name); !ok) return make_error(Errc::config, ok.error().message);
@@ -228,6 +241,37 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
                 return make_error(Errc::config, json_path + ": " + error.message);
             }
         }
+    }
+
+    // Transparency-log keys: rekor/*.pub (no validity window) and the tlogs of trusted_root.json.
+    auto rekor_files = list_key_files(dirfd.get(), directory, "rekor");
+    if (!rekor_files) return rekor_files.take_error();
+    for (const auto& name : *rekor_files) {
+        const std::string relative = "rekor/" + name;
+        auto content =
+            read_beneath(dirfd.get(), directory, relative, kMaxTrustKeyFileBytes, "kMaxTrustKeyFileBytes");
+        if (!content) return make_error(Errc::config, content.error().message);
+        auto key = parse_key_file(*content, directory + "/" + relative);
+        if (!key) return key.take_error();
+        std::string log_id = raw_sha256(key->spki_der());
+        store.rekor_keys.push_back(RekorKey{relative, std::move(*key), std::move(log_id), {}, {}});
+        files.emplace(relative, std::move(*content));
+    }
+    const std::string root_path = "sigstore/trusted_root.json";
+    auto root = read_beneath(dirfd.get(), directory, root_path, kMaxTrustedRootBytes, "kMaxTrustedRootBytes");
+    if (root) {
+        auto tlogs = parse_trusted_root_tlogs(*root, root_path);
+        if (!tlogs) {
+            const Error& error = tlogs.error();
+            return make_error(Errc::config, directory + "/" + error.message +
+                                                (error.code == Errc::config
+                                                     ? std::string()
+                                                     : " (" + std::string(errc_name(error.code)) + ")"));
+        }
+        for (auto& key : *tlogs) store.rekor_keys.push_back(std::move(key));
+        files.emplace(root_path, std::move(*root));
+    } else if (root.error().code != Errc::not_found) {
+        return make_error(Errc::config, root.error().message);
     }
 
     auto hasher = make_hasher(DigestAlgorithm::sha256);
