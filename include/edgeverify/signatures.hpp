@@ -104,18 +104,19 @@ struct CosignSignatureWritten {
     bool appended = false;          // an existing .sig manifest got one more layer
 };
 
-// Writes a cosign legacy signature into the OCI layout directory `layout`, as cosign does
-// (FORMATS.md A.2-A.3): the payload blob, a config blob whose rootfs.diff_ids name the payload
+// Stages a cosign legacy signature on `layout` (an OCI layout or oci-archive), as cosign writes
+// it (FORMATS.md A.2-A.3): the payload blob, a config blob whose rootfs.diff_ids name the payload
 // once per layer, an OCI image manifest with one simple-signing layer per signature carrying
 // dev.cosignproject.cosign/signature = base64(signature), and an index.json entry tagged
 // sha256-<hex>.sig. When that tag already exists, its manifest gets one more layer (cosign
-// appends) and the index entry is repointed. Every file is written to a temporary name in its
-// own directory, fsynced and renamed; index.json is written last. Paths are opened relative to
-// the layout without following symlinks, so nothing is written outside it.
-// Errors: io_error / not_found / permission_denied for the file system, json_* or
+// appends) and the index entry is repointed. Nothing is visible until the caller's
+// layout.commit(), which writes blobs first and index.json last (see layout_writer.hpp); several
+// calls may be staged before one commit.
+// Errors: io_error / not_found / permission_denied / unsafe_path from the writer, json_* or
 // schema_violation for an index.json or existing signature manifest that cannot be edited,
-// limit_exceeded beyond limits::kMaxSignaturesPerImage layers.
-Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layout, const Digest& signed_digest,
+// digest_mismatch / blob_missing for an existing signature manifest or config that is not what
+// its descriptor says, limit_exceeded beyond limits::kMaxSignaturesPerImage layers.
+Expected<CosignSignatureWritten> write_cosign_signature(LayoutWriter& layout, const Digest& signed_digest,
                                                         std::string_view payload, std::string_view signature);
 
 // What write_bundle_referrer did.
@@ -130,7 +131,8 @@ struct BundleReferrerWritten {
 // mediaType, digest, size), annotations org.opencontainers.image.created, dev.sigstore.bundle.content
 // ("dsse-envelope" or "message-signature") and dev.sigstore.bundle.predicateType (DSSE only). The
 // manifest is listed in index.json without a ref name (so it is found as a referrer, never taken
-// for an image). Errors as write_cosign_signature.
+// for an image). Staged on `layout` like write_cosign_signature; the caller commits.
+// Errors as write_cosign_signature.
 Expected<BundleReferrerWritten> write_bundle_referrer(LayoutWriter& layout, const Descriptor& subject,
                                                       std::string_view bundle_json,
                                                       std::string_view predicate_type);

@@ -1,13 +1,6 @@
-// Writing cosign legacy signatures into an OCI layout (FORMATS.md A.2-A.4): the payload blob,
-// the config, the signature manifest and the index.json entry tagged sha256-<hex>.sig.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <cstring>
+// Writing cosign legacy signatures into an OCI layout or oci-archive (FORMATS.md A.2-A.4): the
+// payload blob, the config, the signature manifest and the index.json entry tagged
+// sha256-<hex>.sig, staged on a LayoutWriter (the caller commits).
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -22,109 +15,6 @@ using Ordered = nlohmann::ordered_json;
 
 constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 constexpr std::string_view kOciConfig = "application/vnd.oci.image.config.v1+json";
-
-Error errno_error(const std::string& what, int error) {
-    const Errc code = error == ENOENT   ? Errc::not_found
-                      : error == EACCES ? Errc::permission_denied
-                      : error == EPERM  ? Errc::permission_denied
-                                        : Errc::io_error;
-    if (error == ELOOP) {
-        return make_error(Errc::unsafe_path, what + ": is a symbolic link; nothing is written through one");
-    }
-    return make_error(code, what + ": " + std::strerror(error));
-}
-
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-Expected<Fd> open_dir_at(int parent, const std::string& name, const std::string& shown, bool create) {
-    if (create && ::mkdirat(parent, name.c_str(), 0755) != 0 && errno != EEXIST) {
-        return errno_error(shown + ": cannot create directory", errno);
-    }
-    const int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        const int error = errno;
-        struct stat st {};
-        if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-            return make_error(Errc::unsafe_path,
-                              shown + ": is a symbolic link; nothing is written through one");
-        }
-        return errno_error(shown + ": cannot open directory", error);
-    }
-    return Fd(fd);
-}
-
-Expected<std::string> read_at(int dir, const std::string& name, const std::string& shown,
-                              std::size_t max_bytes) {
-    Fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (fd.get() < 0) return errno_error(shown + ": cannot open", errno);
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return errno_error(shown + ": cannot stat", errno);
-    if (!S_ISREG(st.st_mode)) return make_error(Errc::unsafe_path, shown + ": not a regular file");
-    if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-        return make_error(Errc::limit_exceeded,
-                          shown + ": larger than " + std::to_string(max_bytes) + " bytes");
-    }
-    std::string bytes;
-    char buffer[65536];
-    for (;;) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return errno_error(shown + ": read error", errno);
-        if (got == 0) break;
-        bytes.append(buffer, static_cast<std::size_t>(got));
-        if (bytes.size() > max_bytes) {
-            return make_error(Errc::limit_exceeded,
-                              shown + ": larger than " + std::to_string(max_bytes) + " bytes");
-        }
-    }
-    return bytes;
-}
-
-// Writes `bytes` to `name` in `dir` atomically: a temporary name in the same directory, fsync,
-// rename over the target, fsync of the directory.
-Status write_atomically(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
-    static std::atomic<unsigned> counter{0};
-    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    std::string temp;
-    int fd = -1;
-    for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-        temp = ".edgeverify-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
-               std::to_string(counter++);
-        fd = ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0 && errno != EEXIST) return errno_error(shown + ": cannot create a temporary file", errno);
-    }
-    if (fd < 0) return make_error(Errc::io_error, shown + ": cannot find a free temporary name");
-    Fd owner(fd);
-    const auto fail = [&](const std::string& what) {
-        const int error = errno;
-        ::unlinkat(dir, temp.c_str(), 0);
-        return errno_error(shown + ": " + what, error);
-    };
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t wrote = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (wrote < 0 && errno == EINTR) continue;
-        if (wrote < 0) return fail("write error");
-        done += static_cast<std::size_t>(wrote);
-    }
-    if (::fsync(fd) != 0) return fail("fsync failed");
-    if (::renameat(dir, temp.c_str(), dir, name.c_str()) != 0) return fail("cannot rename into place");
-    if (::fsync(dir) != 0) return errno_error(shown + ": fsync of the directory failed", errno);
-    return {};
-}
 
 std::string dump(const Ordered& doc) {
     return doc.dump();  // compact, as umoci, skopeo and cosign write them
@@ -141,31 +31,21 @@ std::string make_simple_signing_payload(std::string_view docker_reference, const
     return payload.dump();
 }
 
-Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layout,
-                                                        const Digest& signed_digest, std::string_view payload,
-                                                        std::string_view signature) {
+Expected<CosignSignatureWritten> write_cosign_signature(LayoutWriter& layout, const Digest& signed_digest,
+                                                        std::string_view payload, std::string_view signature) {
     CosignSignatureWritten written;
     written.tag = std::string(signed_digest.str());
     written.tag.replace(written.tag.find(':'), 1, "-");
     written.tag += ".sig";
 
-    Fd root(::open(layout.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (root.get() < 0) return errno_error(layout + ": cannot open the OCI layout directory", errno);
-    auto layout_file = read_at(root.get(), "oci-layout", layout + "/oci-layout", 4096);
-    if (!layout_file) return layout_file.error();
-    auto blobs = open_dir_at(root.get(), "blobs", layout + "/blobs", true);
-    if (!blobs) return blobs.error();
-    auto sha256 = open_dir_at(blobs->get(), "sha256", layout + "/blobs/sha256", true);
-    if (!sha256) return sha256.error();
-
-    const std::string index_shown = layout + "/index.json";
-    auto index_text = read_at(root.get(), "index.json", index_shown, limits::kMaxJsonDocumentBytes);
-    if (!index_text) return index_text.error();
+    auto index_text = layout.read_file("index.json", limits::kMaxJsonDocumentBytes);
+    if (!index_text) return index_text.take_error();
+    if (!*index_text) return make_error(Errc::not_found, "index.json: not in the source");
     // Strict first (duplicate keys, depth), then again keeping the members' order for rewriting.
-    if (auto strict = parse_json_strict(*index_text, index_shown); !strict) return strict.error();
-    Ordered index = Ordered::parse(*index_text);
+    if (auto strict = parse_json_strict(**index_text, "index.json"); !strict) return strict.take_error();
+    Ordered index = Ordered::parse(**index_text);
     if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) {
-        return make_error(Errc::schema_violation, index_shown + ": manifests: expected an array");
+        return make_error(Errc::schema_violation, "index.json: manifests: expected an array");
     }
 
     // The existing signature manifest for this digest, if any: cosign appends a layer to it.
@@ -180,11 +60,11 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
         }
     }
 
-    auto put_blob = [&](std::string_view bytes, const std::string& what) -> Expected<Digest> {
+    auto put_blob = [&](std::string_view bytes) -> Expected<Digest> {
         const Digest digest = digest_of(DigestAlgorithm::sha256, bytes);
-        auto status = write_atomically(sha256->get(), digest.hex(), bytes,
-                                       layout + "/blobs/sha256/" + digest.hex() + " (" + what + ")");
-        if (!status) return status.error();
+        if (auto status = layout.put_file("blobs/sha256/" + digest.hex(), bytes); !status) {
+            return status.take_error();
+        }
         return digest;
     };
     auto read_blob = [&](const Ordered& descriptor, const std::string& what) -> Expected<Ordered> {
@@ -197,9 +77,13 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
             return make_error(Errc::digest_unsupported,
                               written.tag + ": " + what + ": only sha256 blobs are edited");
         }
-        const std::string shown = layout + "/blobs/sha256/" + digest->hex();
-        auto bytes = read_at(sha256->get(), digest->hex(), shown, limits::kMaxJsonDocumentBytes);
-        if (!bytes) return bytes.error();
+        const std::string shown = "blobs/sha256/" + digest->hex();
+        auto found = layout.read_file(shown, limits::kMaxJsonDocumentBytes);
+        if (!found) return found.take_error();
+        if (!*found) {
+            return make_error(Errc::blob_missing, shown + " (" + what + " of " + written.tag + "): not in the source");
+        }
+        const std::string* bytes = &**found;
         if (digest_of(DigestAlgorithm::sha256, *bytes) != *digest) {
             return make_error(Errc::digest_mismatch, shown + " (" + what + " of " + written.tag +
                                                          "): content does not hash to its name");
@@ -243,7 +127,7 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
         manifest["layers"] = Ordered::array();
     }
 
-    auto payload_digest = put_blob(payload, "payload");
+    auto payload_digest = put_blob(payload);
     if (!payload_digest) return payload_digest.error();
 
     if (!config.contains("rootfs") || !config["rootfs"].is_object()) config["rootfs"] = {{"type", "layers"}};
@@ -252,7 +136,7 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
     }
     config["rootfs"]["diff_ids"].push_back(payload_digest->str());
     const std::string config_bytes = dump(config);
-    auto config_digest = put_blob(config_bytes, "config");
+    auto config_digest = put_blob(config_bytes);
     if (!config_digest) return config_digest.error();
 
     Ordered layer;
@@ -270,7 +154,7 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
     config_descriptor["size"] = config_bytes.size();
     manifest["config"] = config_descriptor;
     const std::string manifest_bytes = dump(manifest);
-    auto manifest_digest = put_blob(manifest_bytes, "signature manifest");
+    auto manifest_digest = put_blob(manifest_bytes);
     if (!manifest_digest) return manifest_digest.error();
 
     if (entry != nullptr) {
@@ -287,10 +171,7 @@ Expected<CosignSignatureWritten> write_cosign_signature(const std::string& layou
         descriptor["annotations"][std::string(annotation::kRefName)] = written.tag;
         index["manifests"].push_back(descriptor);
     }
-    // index.json last: until it is renamed into place the layout is unchanged for readers.
-    if (auto status = write_atomically(root.get(), "index.json", dump(index), index_shown); !status) {
-        return status.error();
-    }
+    if (auto status = layout.put_file("index.json", dump(index)); !status) return status.take_error();
     written.signature_manifest = *manifest_digest;
     written.layers = manifest["layers"].size();
     return written;
