@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
 
 namespace edgeverify {
@@ -53,6 +54,14 @@ Expected<PublicKey> parse_public_key_der(std::string_view spki_der, std::string_
 // wrong length) -> Errc::signature_invalid too, with a message saying so.
 Status verify_signature(const PublicKey& key, std::string_view message, std::string_view signature,
                         SignatureScheme scheme = SignatureScheme::key_default);
+
+// Verifies `signature` over a sha256 `digest` computed elsewhere (a Sigstore messageSignature
+// over an image manifest, whose digest stands for the artifact): ECDSA (any curve, the digest
+// as the hash) and RSA PKCS#1 v1.5 (key_default) or PSS. A digest other than sha256 ->
+// Errc::digest_unsupported; an Ed25519 key -> Errc::unsupported_key (pure Ed25519 signs the
+// message, not a digest); a bad signature -> Errc::signature_invalid.
+Status verify_signature_prehashed(const PublicKey& key, const Digest& digest, std::string_view signature,
+                                  SignatureScheme scheme = SignatureScheme::key_default);
 
 // A signing key (ECDSA P-256 for `edgeverify sign`/`keygen`; P-384 and RSA accepted on input).
 class PrivateKey {

@@ -1,6 +1,9 @@
 // Signature verification: ECDSA (ASN.1 DER) and RSA PKCS#1 v1.5 / PSS through mbedTLS, Ed25519
-// through nettle. Every failure is Errc::signature_invalid with a message saying which check.
+// through nettle, over a message or (ECDSA, RSA) over a sha256 digest computed elsewhere. Every
+// failure is Errc::signature_invalid with a message saying which check.
 #include <mbedtls/rsa.h>
+
+#include <string>
 
 #include "crypto/der.hpp"
 #include "crypto/key_impl.hpp"
@@ -41,20 +44,12 @@ bool is_der_ecdsa_signature(std::string_view signature) {
     return r && s && !r->empty() && !s->empty() && fields.empty();
 }
 
-Status verify_ecdsa(const PublicKey::Impl& key, std::string_view message, std::string_view signature,
-                    SignatureScheme scheme) {
-    mbedtls_md_type_t md = crypto::default_hash_for(key.type);
-    if (scheme == SignatureScheme::ecdsa_sha256) {
-        md = MBEDTLS_MD_SHA256;
-    } else if (scheme != SignatureScheme::key_default) {
-        return scheme_mismatch(key, scheme);
-    }
+// Checks an ECDSA DER signature over an already computed hash.
+Status verify_ecdsa_hash(const PublicKey::Impl& key, mbedtls_md_type_t md, const unsigned char* hash,
+                         std::size_t hash_length, std::string_view signature) {
     if (!is_der_ecdsa_signature(signature)) {
         return invalid("signature is not an ASN.1 DER ECDSA signature (SEQUENCE of two INTEGERs)");
     }
-    unsigned char hash[64];
-    const std::size_t hash_length = crypto::hash_message(md, message, hash);
-    if (hash_length == 0) return make_error(Errc::internal, "message hash failed");
     std::lock_guard<std::mutex> guard(key.lock);
     const int ret =
         mbedtls_pk_verify(&key.pk, md, hash, hash_length,
@@ -65,8 +60,23 @@ Status verify_ecdsa(const PublicKey::Impl& key, std::string_view message, std::s
     return {};
 }
 
-Status verify_rsa(const PublicKey::Impl& key, std::string_view message, std::string_view signature,
-                  SignatureScheme scheme) {
+Status verify_ecdsa(const PublicKey::Impl& key, std::string_view message, std::string_view signature,
+                    SignatureScheme scheme) {
+    mbedtls_md_type_t md = crypto::default_hash_for(key.type);
+    if (scheme == SignatureScheme::ecdsa_sha256) {
+        md = MBEDTLS_MD_SHA256;
+    } else if (scheme != SignatureScheme::key_default) {
+        return scheme_mismatch(key, scheme);
+    }
+    unsigned char hash[64];
+    const std::size_t hash_length = crypto::hash_message(md, message, hash);
+    if (hash_length == 0) return make_error(Errc::internal, "message hash failed");
+    return verify_ecdsa_hash(key, md, hash, hash_length, signature);
+}
+
+// Checks an RSA signature (PKCS#1 v1.5 or PSS, SHA-256) over an already computed SHA-256 hash.
+Status verify_rsa_hash(const PublicKey::Impl& key, const unsigned char* hash, std::size_t hash_length,
+                       std::string_view signature, SignatureScheme scheme) {
     if (scheme != SignatureScheme::key_default && scheme != SignatureScheme::rsa_pkcs1_sha256 &&
         scheme != SignatureScheme::rsa_pss_sha256) {
         return scheme_mismatch(key, scheme);
@@ -77,9 +87,6 @@ Status verify_rsa(const PublicKey::Impl& key, std::string_view message, std::str
                        crypto::describe_key(key.type, key.bits) + " signature is " +
                        std::to_string(modulus_bytes));
     }
-    unsigned char hash[64];
-    const std::size_t hash_length = crypto::hash_message(MBEDTLS_MD_SHA256, message, hash);
-    if (hash_length == 0) return make_error(Errc::internal, "message hash failed");
     const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
     std::lock_guard<std::mutex> guard(key.lock);
     int ret = 0;
@@ -100,6 +107,14 @@ Status verify_rsa(const PublicKey::Impl& key, std::string_view message, std::str
                        ", SHA-256)");
     }
     return {};
+}
+
+Status verify_rsa(const PublicKey::Impl& key, std::string_view message, std::string_view signature,
+                  SignatureScheme scheme) {
+    unsigned char hash[64];
+    const std::size_t hash_length = crypto::hash_message(MBEDTLS_MD_SHA256, message, hash);
+    if (hash_length == 0) return make_error(Errc::internal, "message hash failed");
+    return verify_rsa_hash(key, hash, hash_length, signature, scheme);
 }
 
 Status verify_ed25519(const PublicKey::Impl& key, std::string_view message, std::string_view signature,
@@ -130,6 +145,34 @@ Status verify_signature(const PublicKey& key, std::string_view message, std::str
             return verify_rsa(impl, message, signature, scheme);
         case KeyType::ed25519:
             return verify_ed25519(impl, message, signature, scheme);
+    }
+    return make_error(Errc::internal, "unknown key type");
+}
+
+Status verify_signature_prehashed(const PublicKey& key, const Digest& digest, std::string_view signature,
+                                  SignatureScheme scheme) {
+    const PublicKey::Impl& impl = key.impl();
+    if (impl.bits == 0)
+        return make_error(Errc::internal, "verify_signature_prehashed called with an empty PublicKey");
+    if (digest.algorithm() != DigestAlgorithm::sha256 || digest.hex().size() != 64) {
+        return make_error(Errc::digest_unsupported,
+                          "a pre-hashed signature is checked over a sha256 digest, got " + digest.str());
+    }
+    unsigned char hash[32];
+    for (std::size_t i = 0; i < 32; ++i) {
+        hash[i] = static_cast<unsigned char>(std::stoi(digest.hex().substr(2 * i, 2), nullptr, 16));
+    }
+    switch (impl.type) {
+        case KeyType::ecdsa_p256:
+        case KeyType::ecdsa_p384:
+        case KeyType::ecdsa_p521:
+            if (scheme != SignatureScheme::key_default && scheme != SignatureScheme::ecdsa_sha256)
+                return scheme_mismatch(impl, scheme);
+            return verify_ecdsa_hash(impl, MBEDTLS_MD_SHA256, hash, sizeof hash, signature);
+        case KeyType::rsa:
+            return verify_rsa_hash(impl, hash, sizeof hash, signature, scheme);
+        case KeyType::ed25519:
+            return make_error(Errc::unsupported_key, "pure Ed25519 signs the message, not a digest");
     }
     return make_error(Errc::internal, "unknown key type");
 }

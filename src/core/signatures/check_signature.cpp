@@ -1,14 +1,48 @@
-// One signature against one image and the scope's key signers: what it signs, for which
-// repository, and whether a trusted key verifies it over the exact payload bytes.
+// One signature against one image and the scope's key signers. Simple signing here: what the
+// payload signs, for which reference, whether a trusted key verifies it over the exact payload
+// bytes, then the Rekor SET cosign attaches; Sigstore bundles go to check_bundle.cpp.
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/trust_decision.hpp"
+#include "signatures/check_common.hpp"
 
 namespace edgeverify {
+namespace {
 
-SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageResult& image,
-                               const ImageReference& reference, const Scope& scope, const TrustStore& store) {
+using namespace signatures_detail;
+
+// The dev.sigstore.cosign/bundle annotation of an accepted signature verified with `key`.
+// Checked only when the store holds Rekor keys ("where the trust store holds a Rekor public
+// key", issue 3); then an unknown log, a bad SET or a body naming another signature refuses.
+// Returns the refusal reason, or nullopt; `note` says why no SET was verified.
+std::optional<std::string> check_cosign_set(const SignatureCandidate& candidate, const TrustedKey& key,
+                                            const TrustStore& store, SignatureCheck& check, std::string& note) {
+    const auto annotation = candidate.annotations.find(std::string(cosign::kBundleAnnotation));
+    if (annotation == candidate.annotations.end()) {
+        note = "no " + std::string(cosign::kBundleAnnotation) + " annotation";
+        return std::nullopt;
+    }
+    if (store.rekor_keys.empty()) {
+        note = "a Rekor SET is attached, and the trust store holds no Rekor key to check it with";
+        return std::nullopt;
+    }
+    const std::string where = std::string(cosign::kBundleAnnotation) + " of " + candidate.origin;
+    auto entry = parse_cosign_rekor_bundle(annotation->second, where);
+    if (!entry) return "Rekor SET: " + describe(entry.error());
+    if (!knows_log(store, entry->log_id)) {
+        return "Rekor SET is from log " + hex_of(entry->log_id) + ", which the trust store does not know";
+    }
+    RekorBinding binding;
+    binding.signature = candidate.signature;
+    binding.public_key_der = key.key.spki_der();
+    binding.signed_bytes_digest = digest_of(DigestAlgorithm::sha256, candidate.payload);
+    return check_rekor_entry(*entry, binding, store, "Rekor SET", where, check);
+}
+
+SignatureCheck check_simple_signing(const SignatureCandidate& candidate, const ImageResult& image,
+                                    const ImageReference& reference, const Scope& scope, const TrustStore& store) {
     SignatureCheck check;
     check.origin = candidate.origin;
+    check.kind = "cosign";
     const auto refuse = [&](std::string reason) {
         check.reason = std::move(reason);
         return check;
@@ -18,43 +52,40 @@ SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageR
     }
     if (candidate.signature.empty()) return refuse("no signature annotation on the layer");
     auto payload = parse_simple_signing_payload(candidate.payload, "payload of " + candidate.origin);
-    if (!payload)
-        return refuse(std::string(errc_name(payload.error().code)) + ": " + payload.error().message);
-    check.signed_digest = payload->manifest_digest.str();
-    check.signed_reference = payload->docker_reference;
-
-    const bool signs_manifest = payload->manifest_digest == image.manifest_digest;
-    const bool signs_index = image.index_digest && payload->manifest_digest == *image.index_digest;
-    if (!signs_manifest && !signs_index) {
-        std::string image_digests = "manifest " + image.manifest_digest.str();
-        if (image.index_digest) image_digests += ", index " + image.index_digest->str();
-        return refuse("signs " + check.signed_digest + ", not this image (" + image_digests + ")");
-    }
-    auto signed_reference = parse_image_reference(payload->docker_reference);
-    if (!signed_reference) return refuse("docker-reference: " + signed_reference.error().message);
-    if (signed_reference->name() != reference.name()) {
-        return refuse("signed for repository " + signed_reference->name() + ", the image is " +
-                      reference.name());
+    if (!payload) return refuse(describe(payload.error()));
+    if (auto refusal = simple_signing_binding_refusal(*payload, image, reference, scope, check)) {
+        return refuse(std::move(*refusal));
     }
 
-    bool any_key_signer = false;
-    for (const SignerSpec& signer : scope.signers) {
-        if (!signer.key) continue;
-        any_key_signer = true;
-        const auto key = store.keys.find(signer.key->path);
-        if (key == store.keys.end()) continue;  // the loader refuses such stores; never trust by accident
-        if (verify_signature(key->second.key, candidate.payload, candidate.signature)) {
-            check.accepted = true;
-            check.signer = signer.name;
-            check.reason = "verified with " + signer.key->path + " (" +
-                           std::string(key_type_name(key->second.key.type())) + ")";
-            return check;
+    for (const KeyCandidate& key : key_candidates(scope, store)) {
+        if (!verify_signature(key.key->key, candidate.payload, candidate.signature)) continue;
+        // The key verified; a Rekor SET, when checked, must name this key and this signature.
+        std::string note;
+        if (auto refusal = check_cosign_set(candidate, *key.key, store, check, note)) {
+            return refuse("verified with " + key.signer->key->path + ", but " + *refusal);
         }
+        check.accepted = true;
+        check.signer = key.signer->name;
+        check.reason = "verified with " + key.signer->key->path + " (" +
+                       std::string(key_type_name(key.key->key.type())) + ")";
+        if (check.transparency_log_verified) {
+            check.reason += "; Rekor SET verified with " + check.transparency_log + ", integrated time " +
+                            std::to_string(*check.integrated_time);
+        }
+        apply_transparency_requirement(scope, note, check);
+        return check;
     }
-    return refuse(any_key_signer ? "no key signer of scope " + scope.name + " verifies the signature"
-                                 : "scope " + scope.name +
-                                       " has no key signer (sigstore and x509 signers are not verified by "
-                                       "this build)");
+    return refuse(no_key_reason(scope));
+}
+
+}  // namespace
+
+SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageResult& image,
+                               const ImageReference& reference, const Scope& scope, const TrustStore& store) {
+    if (candidate.kind == CandidateKind::sigstore_bundle) {
+        return signatures_detail::check_bundle(candidate, image, reference, scope, store);
+    }
+    return check_simple_signing(candidate, image, reference, scope, store);
 }
 
 }  // namespace edgeverify

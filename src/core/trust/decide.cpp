@@ -1,5 +1,5 @@
-// The policy's answer for one image: scope by reference, distinct signers against the
-// threshold, enforce or audit.
+// The policy's answer for one image: scope by reference, each signature checked (cosign simple
+// signing and Sigstore bundles alike), distinct signers against the threshold, enforce or audit.
 #include <algorithm>
 #include <set>
 
@@ -35,25 +35,27 @@ TrustDecision decide_trust(const TrustStore& store, const ImageReference& refere
                            "oci-archive instead");
         return decision;
     }
-    if (scope->require_transparency_log) {
-        decision.failure =
-            make_error(Errc::untrusted, "scope " + scope->name +
-                                            " sets requireTransparencyLog, and this build does not "
-                                            "verify Rekor entries yet: refused rather than admitted "
-                                            "unchecked");
-        return decision;
-    }
-
-    // Two signer entries naming the same key count once (DESIGN.md "Trust policy").
+    // A signer counts once, and two signer entries naming the same key (by path or by the same
+    // SPKI in two files) count once (DESIGN.md "Trust policy"). check_signature applies
+    // requireTransparencyLog; the guard here keeps a signature without a verified SET from ever
+    // counting under that scope.
     std::set<std::string> satisfied_keys;
     for (const SignatureCandidate& candidate : candidates) {
         SignatureCheck check = check_signature(candidate, image, reference, *scope, store);
+        if (check.accepted && scope->require_transparency_log && !check.transparency_log_verified) {
+            check.accepted = false;
+            check.signer.clear();
+            check.reason = "scope " + scope->name +
+                           " requires a verified Rekor entry (SET) and this signature has none";
+        }
         if (check.accepted) {
             const auto signer = std::find_if(scope->signers.begin(), scope->signers.end(),
                                              [&](const SignerSpec& s) { return s.name == check.signer; });
-            if (signer != scope->signers.end() && signer->key &&
-                satisfied_keys.insert(signer->key->path).second) {
-                decision.satisfied_signers.push_back(check.signer);
+            if (signer != scope->signers.end() && signer->key) {
+                const auto key = store.keys.find(signer->key->path);
+                const std::string identity =
+                    key != store.keys.end() ? key->second.key.spki_der() : signer->key->path;
+                if (satisfied_keys.insert(identity).second) decision.satisfied_signers.push_back(check.signer);
             }
         }
         decision.signatures.push_back(std::move(check));

@@ -201,7 +201,24 @@ std::size_t distinct_signer_count(const std::vector<SignerSpec>& signers) {
 }
 
 Status parse_signatures(const ObjectReader& reader, Scope& scope) {
-    if (auto ok = reader.only_keys({"threshold", "requireTransparencyLog", "signers"}); !ok) return ok;
+    if (auto ok = reader.only_keys({"threshold", "requireTransparencyLog", "referenceMatch", "signers"}); !ok)
+        return ok;
+    if (reader.has("referenceMatch")) {
+        const Json& value = reader.at("referenceMatch");
+        if (!value.is_string()) {
+            return reader.error_at("referenceMatch", std::string("expected \"repository\" or \"exact\", got ") +
+                                                         value.type_name());
+        }
+        const auto text = value.get<std::string>();
+        if (text == "repository") {
+            scope.reference_match = ReferenceMatch::repository;
+        } else if (text == "exact") {
+            scope.reference_match = ReferenceMatch::exact;
+        } else {
+            return reader.error_at("referenceMatch",
+                                   "\"" + text + "\": expected \"repository\" or \"exact\"");
+        }
+    }
     if (reader.has("requireTransparencyLog")) {
         const Json& value = reader.at("requireTransparencyLog");
         if (!value.is_boolean()) {

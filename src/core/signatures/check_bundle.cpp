@@ -1,0 +1,190 @@
+// A Sigstore bundle (FORMATS.md B) against one image and the scope's key signers: what it binds
+// (checked first, so "not this image" never depends on the key material), then the signature with
+// a trusted key, then its Rekor SETs. Key-based bundles only; keyless waits for issue 8.
+#include <set>
+#include <utility>
+
+#include "edgeverify/crypto.hpp"
+#include "edgeverify/sigstore_bundle.hpp"
+#include "signatures/check_common.hpp"
+
+namespace edgeverify::signatures_detail {
+namespace {
+
+// What the signature covers, once the content binding is known.
+struct Signed {
+    std::string_view signature;
+    std::string message;            // the bytes signed (DSSE PAE, or the artifact)
+    std::optional<Digest> prehashed;  // messageSignature over the manifest: its digest instead
+    RekorBinding binding;
+};
+
+// The digest among the manifest's and the index's that `digests` holds, if any.
+std::optional<Digest> image_digest_among(const std::vector<Digest>& digests, const ImageResult& image) {
+    for (const Digest& digest : digests) {
+        if (digest == image.manifest_digest || (image.index_digest && digest == *image.index_digest)) return digest;
+    }
+    return std::nullopt;
+}
+
+// DSSE: an in-toto statement whose subjects include the image.
+std::optional<std::string> bind_dsse(const SigstoreBundle::DsseEnvelope& dsse, const SignatureCandidate& candidate,
+                                     const ImageResult& image, SignatureCheck& check, Signed& out) {
+    if (dsse.payload_type != sigstore::kInTotoPayloadType) {
+        return "DSSE payload type " + dsse.payload_type + " is not " + std::string(sigstore::kInTotoPayloadType);
+    }
+    auto subjects = intoto_subject_digests(dsse.payload, "in-toto statement of " + candidate.origin);
+    if (!subjects) return describe(subjects.error());
+    const auto bound = image_digest_among(*subjects, image);
+    if (!bound) {
+        std::string listed;
+        for (const Digest& d : *subjects) listed += (listed.empty() ? "" : ", ") + d.str();
+        if (!subjects->empty()) check.signed_digest = subjects->front().str();
+        return "in-toto subject " + (listed.empty() ? std::string("(no sha256 digest)") : listed) +
+               ", not this image (" + image_digests_text(image) + ")";
+    }
+    check.signed_digest = bound->str();
+    out.message = dsse_pae(dsse.payload_type, dsse.payload);
+    out.signature = dsse.signature;
+    out.binding.envelope_payload_digest = digest_of(DigestAlgorithm::sha256, dsse.payload);
+    return std::nullopt;
+}
+
+// messageSignature: the artifact (a detached simple-signing payload) or the manifest itself.
+std::optional<std::string> bind_message(const SigstoreBundle::MessageSignature& message,
+                                        const SignatureCandidate& candidate, const ImageResult& image,
+                                        const ImageReference& reference, const Scope& scope,
+                                        SignatureCheck& check, Signed& out) {
+    out.signature = message.signature;
+    if (candidate.artifact) {
+        const Digest artifact_digest = digest_of(DigestAlgorithm::sha256, *candidate.artifact);
+        if (message.algorithm == "SHA2_256" && hex_of(message.digest) != artifact_digest.hex()) {
+            return std::string("message digest does not match the artifact");
+        }
+        if (message.algorithm != "SHA2_256") {
+            return "message digest algorithm " + message.algorithm + " is not supported (SHA2_256 is)";
+        }
+        auto payload = parse_simple_signing_payload(*candidate.artifact, "artifact of " + candidate.origin);
+        if (!payload) return "the artifact is not a simple-signing payload: " + describe(payload.error());
+        if (auto refusal = simple_signing_binding_refusal(*payload, image, reference, scope, check)) return refusal;
+        out.message = *candidate.artifact;
+        out.binding.signed_bytes_digest = artifact_digest;
+        return std::nullopt;
+    }
+    // No artifact: the manifest (or the index) is the artifact, named by its digest.
+    if (message.algorithm != "SHA2_256") {
+        return "message digest algorithm " + message.algorithm + " is not supported (SHA2_256 is)";
+    }
+    const std::string hex = hex_of(message.digest);
+    auto digest = Digest::parse("sha256:" + hex);
+    if (digest) check.signed_digest = digest->str();
+    const auto bound = digest ? image_digest_among({*digest}, image) : std::nullopt;
+    if (!bound) {
+        return "message digest sha256:" + hex + " is not this image (" + image_digests_text(image) +
+               "), and no detached artifact was given";
+    }
+    out.prehashed = *bound;
+    out.binding.signed_bytes_digest = *bound;
+    return std::nullopt;
+}
+
+Status verify_with(const PublicKey& key, const Signed& signed_content) {
+    if (signed_content.prehashed) {
+        return verify_signature_prehashed(key, *signed_content.prehashed, signed_content.signature);
+    }
+    return verify_signature(key, signed_content.message, signed_content.signature);
+}
+
+// The bundle's SETs. Returns the refusal reason; `note` collects entries that were not checked.
+std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, const RekorBinding& binding,
+                                              const SignatureCandidate& candidate, const TrustStore& store,
+                                              SignatureCheck& check, std::string& note) {
+    std::set<std::pair<std::string, std::int64_t>> seen;
+    const auto add_note = [&](const std::string& text) { note += (note.empty() ? "" : "; ") + text; };
+    if (bundle.tlog_entries.empty()) add_note("the bundle has no transparency-log entry");
+    for (std::size_t i = 0; i < bundle.tlog_entries.size(); ++i) {
+        const BundleTlogEntry& tlog = bundle.tlog_entries[i];
+        const std::string what = "tlog entry " + std::to_string(i);
+        if (!seen.insert({tlog.entry.log_id, tlog.entry.log_index}).second) {
+            return what + " repeats log " + hex_of(tlog.entry.log_id) + " index " +
+                   std::to_string(tlog.entry.log_index);
+        }
+        if (!tlog.has_inclusion_promise) {
+            add_note(what + " has no inclusion promise (SET); inclusion proofs are verified by issue 8");
+            continue;
+        }
+        if (!knows_log(store, tlog.entry.log_id)) {
+            add_note(what + " is from log " + hex_of(tlog.entry.log_id) + ", unknown to the trust store: ignored");
+            continue;
+        }
+        if (auto refusal = check_rekor_entry(tlog.entry, binding, store, what, candidate.origin, check)) {
+            return refusal;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResult& image,
+                            const ImageReference& reference, const Scope& scope, const TrustStore& store) {
+    SignatureCheck check;
+    check.origin = candidate.origin;
+    check.kind = "sigstore-bundle";
+    const auto refuse = [&](std::string reason) {
+        check.reason = std::move(reason);
+        return check;
+    };
+    if (!candidate.media_type.empty() && !candidate.media_type.starts_with(sigstore::kBundleMediaTypePrefix)) {
+        return refuse("media type " + candidate.media_type + " is not a Sigstore bundle");
+    }
+    auto bundle = parse_sigstore_bundle(candidate.payload, candidate.origin);
+    if (!bundle) return refuse(describe(bundle.error()));
+
+    Signed signed_content;
+    const auto unbound = bundle->dsse
+                             ? bind_dsse(*bundle->dsse, candidate, image, check, signed_content)
+                             : bind_message(*bundle->message_signature, candidate, image, reference, scope, check,
+                                            signed_content);
+    if (unbound) return refuse(*unbound);
+
+    if (bundle->material != BundleMaterial::public_key) {
+        return refuse("keyless (certificate) bundles need Fulcio verification, not in this build (issue 8)");
+    }
+    const std::string& hint = bundle->public_key_hint;
+    std::string unsupported;
+    for (const KeyCandidate& key : key_candidates(scope, store, hint)) {
+        auto verified = verify_with(key.key->key, signed_content);
+        if (!verified) {
+            if (verified.error().code != Errc::signature_invalid) {
+                unsupported += "; " + key.signer->key->path + ": " + verified.error().message;
+            }
+            continue;
+        }
+        signed_content.binding.signature = std::string(signed_content.signature);
+        signed_content.binding.public_key_der = key.key->key.spki_der();
+        std::string note;
+        if (auto refusal = check_tlog_entries(*bundle, signed_content.binding, candidate, store, check, note)) {
+            return refuse("verified with " + key.signer->key->path + ", but " + *refusal);
+        }
+        check.accepted = true;
+        check.signer = key.signer->name;
+        check.reason = "verified with " + key.signer->key->path + " (" +
+                       std::string(key_type_name(key.key->key.type())) + ", " +
+                       (bundle->dsse ? "DSSE" : "messageSignature") + ")";
+        if (!hint.empty() && !hint_names(hint, key.key->key)) {
+            check.reason += "; the bundle's key hint names another key";
+        }
+        if (check.transparency_log_verified) {
+            check.reason += "; Rekor SET verified with " + check.transparency_log + ", integrated time " +
+                            std::to_string(*check.integrated_time);
+        } else if (!note.empty()) {
+            check.reason += "; " + note;
+        }
+        apply_transparency_requirement(scope, note, check);
+        return check;
+    }
+    return refuse(no_key_reason(scope) + unsupported);
+}
+
+}  // namespace edgeverify::signatures_detail
