@@ -50,6 +50,27 @@ bool all_admitted(const IntegrityReport& report, const std::vector<TrustDecision
 }
 
 namespace {
+// One line per signature: origin and kind, the verdict and its reason, then what it signed and
+// the transparency log, when known, on a second line.
+void print_signature(std::FILE* out, const SignatureCheck& c) {
+    const std::string kind = c.kind.empty() ? "" : " (" + c.kind + ")";
+    if (c.accepted) {
+        std::fprintf(out, "    signature %s%s: accepted, signer %s%s%s\n", c.origin.c_str(), kind.c_str(),
+                     c.signer.c_str(), c.reason.empty() ? "" : ", ", c.reason.c_str());
+    } else {
+        std::fprintf(out, "    signature %s%s: refused: %s\n", c.origin.c_str(), kind.c_str(), c.reason.c_str());
+    }
+    std::string detail;
+    if (!c.signed_digest.empty()) detail += "signed " + c.signed_digest;
+    if (!c.signed_reference.empty()) detail += (detail.empty() ? "as " : " as ") + c.signed_reference;
+    if (c.transparency_log_verified) {
+        detail += (detail.empty() ? "" : "; ") + std::string("transparency log ") +
+                  (c.transparency_log.empty() ? "verified" : c.transparency_log);
+        if (c.integrated_time) detail += ", integrated at " + std::to_string(*c.integrated_time);
+    }
+    if (!detail.empty()) std::fprintf(out, "              %s\n", detail.c_str());
+}
+
 void print_trust(std::FILE* out, const TrustDecision& d) {
     std::fprintf(out, "  trust     %s: scope %s (%s), %zu of %d signer(s): %s\n", d.reference.c_str(),
                  d.scope.c_str(), d.mode == PolicyMode::audit ? "audit" : "enforce",
@@ -57,12 +78,7 @@ void print_trust(std::FILE* out, const TrustDecision& d) {
                  !d.failure   ? "ok"
                  : d.admits() ? "FAIL (audit: admitted)"
                               : "FAIL");
-    for (const auto& c : d.signatures) {
-        std::fprintf(
-            out, "    signature %s: %s%s%s\n", c.origin.c_str(),
-            c.accepted ? "accepted, signer " : "refused: ", c.accepted ? c.signer.c_str() : c.reason.c_str(),
-            c.accepted ? (", " + c.reason).c_str() : "");
-    }
+    for (const auto& c : d.signatures) print_signature(out, c);
     if (d.failure) {
         std::fprintf(out, "    %s: %s\n", std::string(errc_name(d.failure->code)).c_str(),
                      d.failure->message.c_str());

@@ -67,11 +67,15 @@ Json trust_json(const TrustDecision& d) {
     for (const auto& c : d.signatures) {
         signatures.push_back(
             {{"origin", c.origin},
+             {"kind", c.kind},
              {"result", c.accepted ? "accepted" : "refused"},
              {"signer", c.accepted ? Json(c.signer) : Json()},
              {"reason", c.reason},
              {"signedDigest", c.signed_digest.empty() ? Json() : Json(c.signed_digest)},
-             {"signedReference", c.signed_reference.empty() ? Json() : Json(c.signed_reference)}});
+             {"signedReference", c.signed_reference.empty() ? Json() : Json(c.signed_reference)},
+             {"transparencyLogVerified", c.transparency_log_verified},
+             {"transparencyLog", c.transparency_log.empty() ? Json() : Json(c.transparency_log)},
+             {"integratedTime", c.integrated_time ? Json(*c.integrated_time) : Json()}});
     }
     Json j{{"reference", d.reference},
            {"scope", d.scope},

@@ -1,10 +1,12 @@
-// `edgeverify verify SOURCE --integrity-only [--platform P] [--all-platforms] [--json]
+// `edgeverify verify SOURCE [--trust DIR] [--reference REF] [--signature FILE --payload FILE]
+//  [--bundle FILE [--payload FILE]] | --integrity-only [--platform P] [--all-platforms] [--json]
 //  [--max-layer-size BYTES]`.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "commands.hpp"
+#include "detached_signatures.hpp"
 #include "edgeverify/integrity.hpp"
 #include "options.hpp"
 #include "progress.hpp"
@@ -20,8 +22,11 @@ constexpr const char* kVerifyHelp =
     "\n"
     "Verifies every byte of an image offline: each blob's size and digest, the index -> manifest\n"
     "-> config -> layers graph, and each decompressed layer against the config's diff_ids, in one\n"
-    "streaming pass; then, unless --integrity-only, the cosign signatures stored beside it\n"
-    "against the trust store's policy (docs/trust-policy.md).\n"
+    "streaming pass; then, unless --integrity-only, its signatures against the trust store's\n"
+    "policy (docs/trust-policy.md). Signatures are looked for, in this order: cosign .sig images\n"
+    "and Sigstore bundle referrers in the source, the files given with --signature and --bundle,\n"
+    "and the signature-N files of a dir: copy. Every one found is listed with why it was\n"
+    "accepted or refused.\n"
     "\n"
     "SOURCE  an OCI layout directory, an oci-archive tar (optionally gzip-compressed) or a\n"
     "        docker-archive tar, detected from content; or oci:DIR[:REF], oci-archive:FILE[:REF],\n"
@@ -30,6 +35,12 @@ constexpr const char* kVerifyHelp =
     "options:\n"
     "  --trust DIR            trust store: policy.json and keys/ (default /etc/edgeverify/trust)\n"
     "  --reference REF        the image reference the policy judges (default: the source's own full name)\n"
+    "  --signature FILE       a detached cosign signature (base64 text) over --payload FILE\n"
+    "  --payload FILE         the simple-signing payload --signature signs, or the artifact a\n"
+    "                         --bundle message signature signs\n"
+    "  --bundle FILE          a detached Sigstore bundle (.sigstore.json); without --payload a\n"
+    "                         message signature must be over the image manifest itself\n"
+    "                         (detached files apply to every image of SOURCE)\n"
     "  --integrity-only       check content integrity only, no signatures or policy\n"
     "  --platform OS/ARCH[/VARIANT]  platform to select from an index (default: this host's)\n"
     "  --all-platforms        verify every platform of an index\n"
@@ -92,7 +103,8 @@ int report_error(const Error& error) {
 
 int run_verify(const std::vector<std::string>& args) {
     const OptionSpec spec{{"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
-                          {"--platform", "--max-layer-size", "--trust", "--reference"}};
+                          {"--platform", "--max-layer-size", "--trust", "--reference", "--signature", "--payload",
+                           "--bundle"}};
     auto parsed = parse_options(args, spec, "verify");
     if (!parsed) {
         // --json promises one JSON document whatever happens, a bad command line included.
@@ -122,11 +134,16 @@ int run_verify(const std::vector<std::string>& args) {
     }
     const bool integrity_only = parsed->has("--integrity-only");
     context.integrity_only = integrity_only;
-    if (integrity_only && (parsed->value("--trust") || parsed->value("--reference"))) {
+    const DetachedSignatureFiles detached_files{parsed->value("--signature"), parsed->value("--payload"),
+                                                parsed->value("--bundle")};
+    if (integrity_only && (parsed->value("--trust") || parsed->value("--reference") || detached_files.any())) {
         return fail(make_error(Errc::usage,
-                               "--integrity-only checks no signatures: --trust and --reference "
-                               "do not apply"));
+                               "--integrity-only checks no signatures: --trust, --reference, "
+                               "--signature, --payload and --bundle do not apply"));
     }
+    // Read before the (long) integrity pass: a bad command line or an unreadable file fails fast.
+    auto detached = read_detached_signatures(detached_files);
+    if (!detached) return fail(detached.error());
     std::optional<TrustStore> store;
     if (!integrity_only) {
         auto loaded = load_trust_store(parsed->value("--trust").value_or(kDefaultTrustDirectory));
@@ -162,7 +179,8 @@ int run_verify(const std::vector<std::string>& args) {
     // Signatures are judged only for content that passed integrity: never trust bad bytes.
     std::optional<std::vector<TrustDecision>> decisions;
     if (store && report.passed()) {
-        auto decided = decide_images(*pass, *store, parsed->value("--reference"));
+        const TrustStageInputs inputs{parsed->value("--reference"), source->path, std::move(*detached)};
+        auto decided = decide_images(*pass, *store, inputs);
         if (!decided) return fail(decided.error());
         decisions = std::move(*decided);
     }

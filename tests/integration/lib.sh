@@ -378,3 +378,92 @@ layout_info() { ocitool info "$@"; }
 blob_file() {  # blob_file LAYOUT DIGEST
     echo "$1/blobs/${2%%:*}/${2#*:}"
 }
+
+# ------------------------------------------------------------------------------------------------
+# Signature tests: trust stores, policies and verdict assertions shared by the bundle and interop
+# scripts (test_bundles.sh, test_sigstore_interop.sh).
+
+# The public vector sets, read in place (never copied into the repository).
+SHARED_VECTORS=${EDGEVERIFY_SHARED_VECTORS:-$EDGEVERIFY_SOURCE_DIR/../shared/vectors}
+# require_vector_set NAME: the set's directory, or a failure (never a skip) when it is absent.
+require_vector_set() {
+    [ -d "$SHARED_VECTORS/$1" ] || bail "public vector set '$1' not found under $SHARED_VECTORS (set EDGEVERIFY_SHARED_VECTORS)"
+    echo "$SHARED_VECTORS/$1"
+}
+
+# The npm sigstore packages of tests/interop (scripts/install-deps.sh runs `npm ci` there).
+INTEROP_DIR="$EDGEVERIFY_SOURCE_DIR/tests/interop"
+require_interop_npm() {
+    require_tools node
+    [ -f "$INTEROP_DIR/node_modules/@sigstore/verify/package.json" ] &&
+        [ -f "$INTEROP_DIR/node_modules/@sigstore/sign/package.json" ] ||
+        bail "the npm sigstore packages are not installed in tests/interop/node_modules: run scripts/install-deps.sh"
+}
+# interop_node SCRIPT ARGS...: a tests/interop script, or any script with its requires resolved
+# from tests/interop/node_modules (NODE_PATH), e.g. a public vector script run in place.
+interop_node() {
+    NODE_PATH="$INTEROP_DIR/node_modules" node "$@"
+}
+
+# trust_store_from_pems DIR POLICY_JSON PEM...: a trust directory holding each PEM public key as
+# keys/<basename without extension>.pub.
+trust_store_from_pems() {
+    local dir=$1 policy=$2 pem
+    shift 2
+    mkdir -p "$dir/keys"
+    for pem in "$@"; do
+        local name
+        name=$(basename "$pem")
+        cp "$pem" "$dir/keys/${name%.*}.pub"
+    done
+    printf '%s\n' "$policy" >"$dir/policy.json"
+}
+# one_signer_policy MATCH SIGNER [REQUIRE_TLOG]: enforce, threshold 1, one key signer
+# keys/SIGNER.pub for references matching MATCH; REQUIRE_TLOG true|false (default false).
+one_signer_policy() {
+    printf '{"version":1,"default":"reject","scopes":[{"name":"fleet","match":"%s","mode":"enforce","signatures":{"threshold":1,"requireTransparencyLog":%s,"signers":[{"name":"%s","key":"keys/%s.pub"}]}}]}' \
+        "$1" "${3:-false}" "$2" "$2"
+}
+
+# expect_admitted DESC SIGNER ORIGIN_SUBSTRING -- ARGS: `verify ARGS --json` exits 0, result
+# verified, trust pass, SIGNER among the satisfied signers, and an accepted signature whose origin
+# contains ORIGIN_SUBSTRING names SIGNER. The document stays in $WORK/admitted.json.
+expect_admitted() {
+    local desc=$1 signer=$2 origin=$3
+    shift 3
+    [ "$1" == "--" ] && shift
+    run_ev verify "$@" --json
+    cp "$WORK/last.out" "$WORK/admitted.json"
+    local verdict
+    verdict=$(jget "$WORK/last.out" "d.get('result')=='verified' and all(i.get('trust',{}).get('result')=='pass' and '$signer' in i['trust']['satisfiedSigners'] and any(s['result']=='accepted' and s['signer']=='$signer' and '''$origin''' in s['origin'] for s in i['trust']['signatures']) for i in d['images'])")
+    if [ "$RC" -eq 0 ] && [ "$verdict" == true ]; then
+        pass "admitted: $desc"
+    else
+        fail "admitted: $desc (exit 0, trust pass, signer $signer from '$origin' expected): exit=$RC"
+        _show_run
+    fi
+}
+# expect_refused DESC SUBSTRING -- ARGS: `verify ARGS --json` exits 1, result rejected, trust
+# error untrusted, and SUBSTRING in a refused signature's reason or the trust error; without
+# --json, exit 1 and `edgeverify: rejected: untrusted:` on stderr.
+expect_refused() {
+    local desc=$1 sub=$2
+    shift 2
+    [ "$1" == "--" ] && shift
+    run_ev verify "$@" --json
+    local verdict
+    verdict=$(jget "$WORK/last.out" "d.get('result')=='rejected' and any(i.get('trust',{}).get('error',{}).get('code')=='untrusted' and ('''$sub''' in i['trust']['error']['message'] or any(s['result']=='refused' and '''$sub''' in s['reason'] for s in i['trust']['signatures'])) for i in d['images'])")
+    if [ "$RC" -eq 1 ] && [ "$verdict" == true ]; then
+        pass "refused: $desc [json]"
+    else
+        fail "refused: $desc [json] (exit 1, untrusted, '$sub' in a reason expected): exit=$RC"
+        _show_run
+    fi
+    run_ev verify "$@"
+    if [ "$RC" -eq 1 ] && grep -qF "edgeverify: rejected: untrusted: " "$WORK/last.err"; then
+        pass "refused: $desc [human]"
+    else
+        fail "refused: $desc [human]: exit=$RC, wanted 'edgeverify: rejected: untrusted: ...'"
+        _show_run
+    fi
+}
