@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `edgeverify keygen` and `edgeverify sign`: the key pair openssl accepts, signatures written into
-# a copy of a skopeo layout that edgeverify's verifier admits, that openssl verifies on its own,
-# and that leave a layout umoci and skopeo still read.
+# a copy of a skopeo layout and into skopeo's oci-archive that edgeverify's verifier admits, that
+# openssl verifies on its own, and that leave a layout and an archive umoci and skopeo still read;
+# `sign --bundle` referrers with cosign v3's manifest fields.
 source "$(dirname "$0")/lib.sh"
 require_tools openssl base64 stat
 
@@ -131,13 +132,164 @@ else
 fi
 check_eq "the tampered layout's index.json is untouched" "$(sha256sum <"$T/index.json")" "$INDEX_BEFORE"
 
-cp "$FIX/image.oci.tar" "$WORK/image.oci.tar"
-ARCHIVE_BEFORE=$(sha256sum <"$WORK/image.oci.tar")
-expect_error 2 usage "oci-archive" -- sign "$WORK/image.oci.tar" --key "$WORK/keys/release.key" --reference "$REF"
-check_eq "the oci-archive is untouched" "$(sha256sum <"$WORK/image.oci.tar")" "$ARCHIVE_BEFORE"
+for compressed in image.oci.tar.gz image.docker.tar; do
+    cp "$FIX/$compressed" "$WORK/refused-$compressed"
+    BEFORE=$(sha256sum <"$WORK/refused-$compressed")
+    case $compressed in *.gz) why="compressed" ;; *) why="docker-archive" ;; esac
+    expect_error 2 usage "$why" -- sign "$WORK/refused-$compressed" --key "$WORK/keys/release.key" --reference "$REF"
+    check_eq "$compressed is untouched" "$(sha256sum <"$WORK/refused-$compressed")" "$BEFORE"
+done
 expect_error 2 usage "--reference" -- sign "$(fixture_copy single "$WORK/noref")" --key "$WORK/keys/release.key"
 printf 'not a key\n' >"$WORK/keys/bad.key"
 run_ev sign "$(fixture_copy single "$WORK/badkey")" --key "$WORK/keys/bad.key" --reference "$REF"
 check_eq "sign: an unparsable key is refused (exit 2)" "$RC" 2
+
+# --- an oci-archive made by skopeo, signed in place
+ARCHIVE_REPO=localhost/edgeverify/test
+A="$WORK/image.oci.tar"
+cp "$FIX/image.oci.tar" "$A"
+mkdir -p "$WORK/trust-local/keys"
+cp "$WORK/keys/release.pub" "$WORK/trust-local/keys/release.pub"
+printf '{"version":1,"default":"reject","scopes":[{"name":"local","match":"localhost/edgeverify/*","mode":"enforce","signatures":{"threshold":1,"signers":[{"name":"release","key":"keys/release.pub"}]}}]}\n' >"$WORK/trust-local/policy.json"
+run_ev verify "$A" --trust "$WORK/trust-local"
+check_eq "unsigned oci-archive is refused before signing (exit 1)" "$RC" 1
+
+# tar_listing ARCHIVE OUT: name, type and sha256 of every entry (python's tarfile, not libarchive).
+tar_listing() {
+    "$PYTHON" - "$1" >"$2" <<'PY'
+import hashlib, sys, tarfile
+with tarfile.open(sys.argv[1], "r:") as tar:
+    for m in tar.getmembers():
+        data = tar.extractfile(m).read() if m.isfile() else b""
+        print(m.name, m.type.decode(), oct(m.mode & 0o7777), hashlib.sha256(data).hexdigest())
+PY
+}
+tar_listing "$A" "$WORK/archive.before"
+
+# The archive names its image fully (localhost/edgeverify/test:1.0): no --reference needed.
+run_ev sign "$A" --key "$WORK/keys/release.key" --json
+check_eq "sign oci-archive: exit 0" "$RC" 0
+check_eq "sign oci-archive: the repository comes from the archive's ref name" "$(jget "$WORK/last.out" 'd["signed"][0]["reference"]')" "$ARCHIVE_REPO"
+AMANIFEST=$(jget "$WORK/last.out" 'd["signed"][0]["manifestDigest"]')
+ASIGMAN=$(jget "$WORK/last.out" 'd["signed"][0]["signatureManifest"]')
+check_eq "sign oci-archive: no temporary files left" "$(find "$WORK" -maxdepth 1 -name '.edgeverify-tmp-*' | wc -l)" 0
+tar_listing "$A" "$WORK/archive.after"
+check_eq "sign oci-archive: every old entry but index.json is kept byte for byte" \
+    "$(grep -v '^index.json ' "$WORK/archive.before" | while read -r line; do grep -qxF "$line" "$WORK/archive.after" || echo "lost: $line"; done)" ""
+check_eq "sign oci-archive: three blobs added (payload, config, signature manifest)" \
+    "$(($(wc -l <"$WORK/archive.after") - $(wc -l <"$WORK/archive.before")))" 3
+check_eq "sign oci-archive: new entries are 0644 regular files" \
+    "$(grep -vxF -f "$WORK/archive.before" "$WORK/archive.after" | awk '{print $2, $3}' | sort -u)" "0 0o644"
+
+"$PYTHON" - "$A" "$ASIGMAN" "$WORK" <<'PY'
+import base64, json, sys, tarfile
+archive, digest, work = sys.argv[1:4]
+with tarfile.open(archive, "r:") as tar:
+    blob = lambda d: tar.extractfile(f"blobs/sha256/{d.split(':', 1)[1]}").read()
+    index = json.loads(tar.extractfile("index.json").read())
+    manifest = json.loads(blob(digest))
+    layer = manifest["layers"][0]
+    open(f"{work}/apayload", "wb").write(blob(layer["digest"]))
+    open(f"{work}/asig.der", "wb").write(base64.b64decode(layer["annotations"]["dev.cosignproject.cosign/signature"], validate=True))
+    json.dump(index, open(f"{work}/aindex.json", "w"))
+PY
+expect_exit 0 -- openssl dgst -sha256 -verify "$WORK/keys/release.pub" -signature "$WORK/asig.der" "$WORK/apayload"
+check_eq "oci-archive: openssl Verified OK" "$(cat "$WORK/last.out")" "Verified OK"
+check_eq "oci-archive payload: cosign's exact bytes for the archive's repository" "$(cat "$WORK/apayload")" \
+    "{\"critical\":{\"identity\":{\"docker-reference\":\"$ARCHIVE_REPO\"},\"image\":{\"docker-manifest-digest\":\"$AMANIFEST\"},\"type\":\"cosign container image signature\"},\"optional\":null}"
+check_eq "oci-archive index.json tags the signature manifest" \
+    "$(jget "$WORK/aindex.json" "[m['digest'] for m in d['manifests'] if m.get('annotations',{}).get('org.opencontainers.image.ref.name')=='sha256-${AMANIFEST#sha256:}.sig']")" "[\"$ASIGMAN\"]"
+expect_exit 0 -- "${SKOPEO[@]}" inspect "oci-archive:$A:localhost/edgeverify/test:1.0"
+expect_verified "the signed oci-archive keeps its integrity" -- "$A"
+run_ev verify "$A" --trust "$WORK/trust-local" --json
+check_eq "verify --trust admits the signed oci-archive (exit 0)" "$RC" 0
+check_eq "verify --trust oci-archive: signer release" "$(jget "$WORK/last.out" 'd["images"][0]["trust"]["satisfiedSigners"]')" '["release"]'
+run_ev sign "oci-archive:$A" --key "$WORK/keys/second.key" --reference "$REF" --json
+check_eq "oci-archive: a second signature (oci-archive: prefix, --reference) is appended" \
+    "$(jget "$WORK/last.out" '[d["signed"][0]["appended"], d["signed"][0]["signatures"], d["signed"][0]["reference"]]')" \
+    "[true, 2, \"$REPO\"]"
+
+# --- sign --bundle: a key-based Sigstore bundle v0.3 referrer (cosign v3)
+# check_referrer CONTAINER SUBJECT REPO: the referrer manifest, bundle and index entry, read from a
+# layout directory or an oci-archive with python's json.
+check_referrer() {
+    "$PYTHON" - "$1" "$2" "$3" "$WORK/last.out" <<'PY'
+import base64, json, os, sys, tarfile
+where, subject, repo, out = sys.argv[1:5]
+if os.path.isdir(where):
+    read = lambda p: open(os.path.join(where, p), "rb").read()
+else:
+    tar = tarfile.open(where, "r:")
+    read = lambda p: tar.extractfile(p).read()
+blob = lambda d: read(f"blobs/sha256/{d.split(':', 1)[1]}")
+result = json.load(open(out))["signed"][0]
+problems = []
+def want(what, got, expected):
+    if got != expected: problems.append(f"{what}: {got!r} != {expected!r}")
+ref = result["referrerManifest"]
+subject_bytes = blob(subject)
+m = json.loads(blob(ref))
+want("mediaType", m.get("mediaType"), "application/vnd.oci.image.manifest.v1+json")
+want("artifactType", m.get("artifactType"), "application/vnd.dev.sigstore.bundle.v0.3+json")
+want("config", {k: m["config"].get(k) for k in ("mediaType", "digest", "size")},
+     {"mediaType": "application/vnd.oci.empty.v1+json", "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "size": 2})
+want("config blob", blob(m["config"]["digest"]), b"{}")
+want("layers", [l["mediaType"] for l in m["layers"]], ["application/vnd.dev.sigstore.bundle.v0.3+json"])
+want("layer digest", m["layers"][0]["digest"], result["bundle"])
+want("subject", m.get("subject"), {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": subject, "size": len(subject_bytes)})
+a = m.get("annotations", {})
+want("content annotation", a.get("dev.sigstore.bundle.content"), "dsse-envelope")
+want("predicateType annotation", a.get("dev.sigstore.bundle.predicateType"), "https://sigstore.dev/cosign/sign/v1")
+want("created annotation", len(a.get("org.opencontainers.image.created", "")), 20)
+bundle = json.loads(blob(m["layers"][0]["digest"]))
+want("bundle mediaType", bundle.get("mediaType"), "application/vnd.dev.sigstore.bundle.v0.3+json")
+env = bundle.get("dsseEnvelope", {})
+want("payloadType", env.get("payloadType"), "application/vnd.in-toto+json")
+statement = json.loads(base64.b64decode(env.get("payload", "")))
+want("statement subject", statement.get("subject"), [{"name": repo, "digest": {"sha256": subject.split(":", 1)[1]}}])
+want("statement predicateType", statement.get("predicateType"), "https://sigstore.dev/cosign/sign/v1")
+index = json.loads(read("index.json"))
+entries = [e for e in index["manifests"] if e["digest"] == ref]
+want("index entries for the referrer", len(entries), 1)
+if entries:
+    want("index entry has no ref name", "org.opencontainers.image.ref.name" in entries[0].get("annotations", {}), False)
+    want("index entry size", entries[0].get("size"), len(blob(ref)))
+print("; ".join(problems) if problems else "ok")
+PY
+}
+
+B=$(fixture_copy single "$WORK/bundle")
+run_ev sign "$B" --key "$WORK/keys/release.key" --reference "$REF" --bundle --json
+check_eq "sign --bundle (layout): exit 0" "$RC" 0
+check_eq "sign --bundle (layout): format" "$(jget "$WORK/last.out" 'd["format"]')" sigstore-bundle
+check_eq "sign --bundle (layout): referrer manifest, bundle and index entry as cosign v3 writes them" \
+    "$(check_referrer "$B" "$MANIFEST" "$REPO")" ok
+"$PYTHON" - "$B" "$WORK" "$WORK/last.out" <<'PY'
+import base64, json, sys
+layout, work, out = sys.argv[1:4]
+bundle = json.load(open(f"{layout}/blobs/sha256/{json.load(open(out))['signed'][0]['bundle'].split(':', 1)[1]}"))
+env = bundle["dsseEnvelope"]
+payload = base64.b64decode(env["payload"])
+pae = b"DSSEv1 %d %s %d %s" % (len(env["payloadType"]), env["payloadType"].encode(), len(payload), payload)
+open(f"{work}/pae", "wb").write(pae)
+open(f"{work}/dsse.sig", "wb").write(base64.b64decode(env["signatures"][0]["sig"]))
+PY
+expect_exit 0 -- openssl dgst -sha256 -verify "$WORK/keys/release.pub" -signature "$WORK/dsse.sig" "$WORK/pae"
+check_eq "sign --bundle: openssl verifies the DSSE signature over the PAE" "$(cat "$WORK/last.out")" "Verified OK"
+expect_verified "the layout with a bundle referrer keeps its integrity" -- "$B"
+expect_exit 0 -- umoci ls --layout "$B"
+check_eq "umoci ls: still only the image tag (the referrer has none)" "$(cat "$WORK/last.out")" "1.0"
+expect_exit 0 -- "${SKOPEO[@]}" copy --quiet "oci:$B:1.0" "oci:$WORK/bundle-copy:1.0"
+expect_exit 0 -- "${SKOPEO[@]}" inspect "oci:$B:1.0"
+
+BA="$WORK/bundle.oci.tar"
+cp "$FIX/image.oci.tar" "$BA"
+run_ev sign "oci-archive:$BA" --key "$WORK/keys/release.key" --bundle --json
+check_eq "sign --bundle (oci-archive): exit 0" "$RC" 0
+BAMANIFEST=$(jget "$WORK/last.out" 'd["signed"][0]["manifestDigest"]')
+check_eq "sign --bundle (oci-archive): referrer manifest, bundle and index entry" \
+    "$(check_referrer "$BA" "$BAMANIFEST" "$ARCHIVE_REPO")" ok
+expect_exit 0 -- "${SKOPEO[@]}" inspect "oci-archive:$BA:localhost/edgeverify/test:1.0"
+expect_verified "the oci-archive with a bundle referrer keeps its integrity" -- "$BA"
 
 finish
