@@ -128,30 +128,28 @@ check_eq "both detached signatures listed, --signature first" \
     "$(jget "$WORK/admitted.json" '[s["origin"].split(" ")[0] for s in d["images"][0]["trust"]["signatures"]]')" '["--signature", "--bundle"]'
 
 # --- a dir: copy (skopeo) with signature-N files in containers-image's sigstore-json format
-if ! "$EDGEVERIFY" verify --help | grep -q 'dir:'; then
-    fail "dir: sources: edgeverify verify does not accept dir: yet (containers-image dir copies)"
-else
-    skopeo_copy oci:"$FIX/single":1.0 dir:"$WORK/dircopy"
-    DIR_MANIFEST="sha256:$(sha256sum "$WORK/dircopy/manifest.json" | cut -c1-64)"
-    payload "$DIR_MANIFEST" "$REPO" >"$WORK/dir-payload.json"
-    openssl dgst -sha256 -sign "$WORK/keys/release.key" "$WORK/dir-payload.json" | base64 -w0 >"$WORK/dir-payload.sig"
-    write_sigstore_json() {  # write_sigstore_json OUT PAYLOAD SIGNATURE_B64_FILE
-        {
-            printf '\000sigstore-json\n'
-            "$PYTHON" - "$2" "$3" <<'PY'
+# (FORMATS.md A: 0x00 "sigstore-json" '\n' then {"mimeType", "payload", "annotations"}); Debian's
+# skopeo is built without sigstore signing, so the file is written here, the copy by skopeo.
+skopeo_copy oci:"$FIX/single":1.0 dir:"$WORK/dircopy"
+DIR_MANIFEST="sha256:$(sha256sum "$WORK/dircopy/manifest.json" | cut -c1-64)"
+payload "$DIR_MANIFEST" "$REPO" >"$WORK/dir-payload.json"
+openssl dgst -sha256 -sign "$WORK/keys/release.key" "$WORK/dir-payload.json" | base64 -w0 >"$WORK/dir-payload.sig"
+write_sigstore_json() {  # write_sigstore_json OUT PAYLOAD SIGNATURE_B64_FILE
+    {
+        printf '\000sigstore-json\n'
+        "$PYTHON" - "$2" "$3" <<'PY'
 import base64, json, sys
 print(json.dumps({"mimeType": "application/vnd.dev.cosign.simplesigning.v1+json",
     "payload": base64.b64encode(open(sys.argv[1], "rb").read()).decode(),
     "annotations": {"dev.cosignproject.cosign/signature": open(sys.argv[2]).read().strip()}},
     separators=(",", ":")), end="")
 PY
-        } >"$1"
-    }
-    write_sigstore_json "$WORK/dircopy/signature-1" "$WORK/dir-payload.json" "$WORK/dir-payload.sig"
-    expect_admitted "dir: copy with a signature-1 file" release "signature-1" -- \
-        "dir:$WORK/dircopy" --trust "$WORK/trust" --reference "$REF"
-    expect_refused "dir: copy whose signature-1 is checked against a stranger's key" "no key signer" -- \
-        "dir:$WORK/dircopy" --trust "$WORK/trust-wrong" --reference "$REF"
-fi
+    } >"$1"
+}
+write_sigstore_json "$WORK/dircopy/signature-1" "$WORK/dir-payload.json" "$WORK/dir-payload.sig"
+expect_admitted "dir: copy with a signature-1 file" release "signature-1" -- \
+    "dir:$WORK/dircopy" --trust "$WORK/trust" --reference "$REF"
+expect_refused "dir: copy whose signature-1 is checked against a stranger's key" "no key signer" -- \
+    "dir:$WORK/dircopy" --trust "$WORK/trust-wrong" --reference "$REF"
 
 finish
