@@ -71,7 +71,8 @@ Expected<std::string> read_key_file(const std::string& path) {
 
 // The repository an image is signed for: --reference, else the source's own name when it is a
 // full reference with a repository path (DESIGN.md; a bare tag such as "1.0" is no reference).
-Expected<ImageReference> signing_reference(const ImageResult& image, const std::optional<std::string>& given) {
+Expected<ImageReference> signing_reference(const ImageResult& image,
+                                           const std::optional<std::string>& given) {
     if (given) return parse_image_reference(*given);
     if (image.name.find('/') != std::string::npos) {
         if (auto reference = parse_image_reference(image.name)) return reference;
@@ -111,7 +112,8 @@ int run_sign(const std::vector<std::string>& args) {
     if (!key_path) return fail(make_error(Errc::usage, "sign needs --key KEY.pem"));
     const auto reference_text = parsed->value("--reference");
     if (reference_text) {
-        if (auto reference = parse_image_reference(*reference_text); !reference) return fail(reference.error());
+        if (auto reference = parse_image_reference(*reference_text); !reference)
+            return fail(reference.error());
     }
 
     auto source = parse_source_argument(context.source_argument);
@@ -153,14 +155,19 @@ int run_sign(const std::vector<std::string>& args) {
         if (!reference) return fail(reference.error());
         const std::string repository = reference->name();
         repositories.insert(repository);
-        Json item{{"image", image.name}, {"manifestDigest", image.manifest_digest.str()}, {"reference", repository}};
+        Json item{{"image", image.name},
+                  {"manifestDigest", image.manifest_digest.str()},
+                  {"reference", repository}};
         std::string what;
         if (bundle) {
-            auto manifest = (*writer)->read_file("blobs/" + std::string(digest_algorithm_name(image.manifest_digest.algorithm())) +
-                                                     "/" + image.manifest_digest.hex(),
-                                                 limits::kMaxJsonDocumentBytes);
+            auto manifest = (*writer)->read_file(
+                "blobs/" + std::string(digest_algorithm_name(image.manifest_digest.algorithm())) + "/" +
+                    image.manifest_digest.hex(),
+                limits::kMaxJsonDocumentBytes);
             if (!manifest) return fail(manifest.error());
-            if (!*manifest) return fail(make_error(Errc::blob_missing, image.manifest_digest.str() + ": manifest not found"));
+            if (!*manifest)
+                return fail(
+                    make_error(Errc::blob_missing, image.manifest_digest.str() + ": manifest not found"));
             Descriptor subject;
             subject.media_type = image.manifest_media_type;
             subject.digest = image.manifest_digest;
@@ -168,7 +175,8 @@ int run_sign(const std::vector<std::string>& args) {
             const std::string statement = make_cosign_sign_statement(repository, image.manifest_digest);
             auto bundle_json = make_key_dsse_bundle(*key, sigstore::kInTotoPayloadType, statement);
             if (!bundle_json) return fail(bundle_json.error());
-            auto written = write_bundle_referrer(**writer, subject, *bundle_json, sigstore::kCosignSignPredicate);
+            auto written =
+                write_bundle_referrer(**writer, subject, *bundle_json, sigstore::kCosignSignPredicate);
             if (!written) return fail(written.error());
             item["referrerManifest"] = written->referrer_manifest.str();
             item["bundle"] = written->bundle_blob.str();

@@ -21,7 +21,8 @@ Expected<std::unique_ptr<LayoutWriter>> open_layout_writer(const SourceSpec& spe
                                                ": names an archive file (use oci:" + path + ")");
         }
         reader::Fd root(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (root.get() < 0) return reader::errno_error("source " + path + ": cannot open the OCI layout", errno);
+        if (root.get() < 0)
+            return reader::errno_error("source " + path + ": cannot open the OCI layout", errno);
         auto marker = reader::read_regular_at(root.get(), "oci-layout", path + "/oci-layout", 4096);
         if (!marker) return marker.take_error();
         if (!*marker) {
@@ -33,13 +34,15 @@ Expected<std::unique_ptr<LayoutWriter>> open_layout_writer(const SourceSpec& spe
         return make_error(Errc::usage, "source " + path + " is neither a directory nor a regular file");
     }
     if (spec.forced_kind == SourceKind::oci_layout) {
-        return make_error(Errc::usage, "source " + path +
-                                           " is a file, but oci: names a layout directory (use oci-archive:)");
+        return make_error(
+            Errc::usage,
+            "source " + path + " is a file, but oci: names a layout directory (use oci-archive:)");
     }
     if (spec.forced_kind == SourceKind::docker_archive) {
-        return make_error(Errc::usage, "source " + path +
-                                           ": a docker-archive cannot be signed in place (it has no place for "
-                                           "signature manifests); convert it to an OCI layout first");
+        return make_error(Errc::usage,
+                          "source " + path +
+                              ": a docker-archive cannot be signed in place (it has no place for "
+                              "signature manifests); convert it to an OCI layout first");
     }
     return reader::open_archive_writer(path, spec.forced_kind);
 }

@@ -12,7 +12,6 @@
 #include <climits>
 #include <cstdlib>
 #include <ctime>
-#include <functional>
 #include <map>
 #include <set>
 
@@ -23,13 +22,9 @@
 namespace edgeverify::reader {
 namespace {
 
-struct ReadCloser {
-    void operator()(struct archive* a) const { archive_read_free(a); }
-};
 struct WriteCloser {
     void operator()(struct archive* a) const { archive_write_free(a); }
 };
-using ReadArchive = std::unique_ptr<struct archive, ReadCloser>;
 using WriteArchive = std::unique_ptr<struct archive, WriteCloser>;
 
 struct EntryInfo {
@@ -38,62 +33,6 @@ struct EntryInfo {
     std::optional<std::string> content;  // small JSON documents only
 };
 
-// Reads the tar at `fd` from its start, calling `visit(name, entry, archive)` for each entry
-// (name normalized). The visitor may read the entry's data.
-Status for_each_entry(int fd, const std::string& shown,
-                      const std::function<Status(const std::string&, struct archive_entry*, struct archive*)>& visit) {
-    if (::lseek(fd, 0, SEEK_SET) != 0) return errno_error(shown + ": cannot seek", errno);
-    ReadArchive in(archive_read_new());
-    archive_read_support_format_tar(in.get());
-    archive_read_support_filter_all(in.get());
-    if (archive_read_open_fd(in.get(), fd, 65536) != ARCHIVE_OK) {
-        return make_error(Errc::archive_malformed, shown + ": " + archive_error_string(in.get()));
-    }
-    for (std::size_t count = 0;; ++count) {
-        struct archive_entry* entry = nullptr;
-        const int status = archive_read_next_header(in.get(), &entry);
-        if (status == ARCHIVE_EOF) return {};
-        if (status != ARCHIVE_OK && status != ARCHIVE_WARN) {
-            const char* why = archive_error_string(in.get());
-            return make_error(Errc::archive_malformed, shown + ": " + (why ? why : "not a tar archive"));
-        }
-        if (count == 0 && archive_filter_code(in.get(), 0) != ARCHIVE_FILTER_NONE) {
-            return make_error(Errc::usage, shown + ": a compressed (" +
-                                               std::string(archive_filter_name(in.get(), 0)) +
-                                               ") oci-archive cannot be signed in place; decompress it first");
-        }
-        if (count >= limits::kMaxArchiveEntries) {
-            return make_error(Errc::limit_exceeded, shown + ": more than " +
-                                                        std::to_string(limits::kMaxArchiveEntries) +
-                                                        " entries, kMaxArchiveEntries");
-        }
-        const char* raw = archive_entry_pathname(entry);
-        auto name = normalize_source_path(raw ? raw : "");
-        if (!name) {
-            // "./" itself normalizes to nothing; any other bad name is refused.
-            if (raw != nullptr && archive_entry_filetype(entry) == AE_IFDIR && std::string_view(raw) == "./") {
-                name = std::string(".");
-            } else {
-                return make_error(Errc::unsafe_path, shown + ": entry " + (raw ? raw : "") + ": " + name.error().message);
-            }
-        }
-        if (auto result = visit(*name, entry, in.get()); !result) return result;
-    }
-}
-
-// Up to `limit` bytes of the current entry's data; more -> nullopt.
-Expected<std::optional<std::string>> read_data(struct archive* in, std::size_t limit, const std::string& shown) {
-    std::string bytes;
-    char buffer[65536];
-    for (;;) {
-        const la_ssize_t got = archive_read_data(in, buffer, sizeof buffer);
-        if (got < 0) return make_error(Errc::archive_malformed, shown + ": " + archive_error_string(in));
-        if (got == 0) return std::optional<std::string>(std::move(bytes));
-        bytes.append(buffer, static_cast<std::size_t>(got));
-        if (bytes.size() > limit) return std::optional<std::string>{};
-    }
-}
-
 class ArchiveWriter final : public LayoutWriter {
 public:
     ArchiveWriter(Fd file, Fd dir, std::string base, std::string shown)
@@ -101,32 +40,37 @@ public:
 
     Status load(std::optional<SourceKind> forced_kind) {
         if (::fstat(file_.get(), &stat_) != 0) return errno_error(shown_ + ": cannot stat", errno);
-        auto status = for_each_entry(file_.get(), shown_, [&](const std::string& name, struct archive_entry* entry,
-                                                              struct archive* in) -> Status {
-            EntryInfo info;
-            info.type = archive_entry_filetype(entry);
-            if (archive_entry_hardlink(entry) != nullptr) info.type = AE_IFLNK;
-            info.size = archive_entry_size_is_set(entry) ? static_cast<std::uint64_t>(archive_entry_size(entry)) : 0;
-            if (info.type == AE_IFREG && info.size <= limits::kMaxJsonDocumentBytes) {
-                auto data = read_data(in, limits::kMaxJsonDocumentBytes, shown_ + ": " + name);
-                if (!data) return data.take_error();
-                if (*data && !(*data)->empty() && (**data)[0] == '{') info.content = std::move(*data);
-            }
-            entries_[name] = std::move(info);
-            return {};
-        });
+        auto status = for_each_tar_entry(
+            file_.get(), shown_,
+            [&](const std::string& name, struct archive_entry* entry, struct archive* in) -> Status {
+                EntryInfo info;
+                info.type = archive_entry_filetype(entry);
+                if (archive_entry_hardlink(entry) != nullptr) info.type = AE_IFLNK;
+                info.size = archive_entry_size_is_set(entry)
+                                ? static_cast<std::uint64_t>(archive_entry_size(entry))
+                                : 0;
+                if (info.type == AE_IFREG && info.size <= limits::kMaxJsonDocumentBytes) {
+                    auto data = read_entry_data(in, limits::kMaxJsonDocumentBytes, shown_ + ": " + name);
+                    if (!data) return data.take_error();
+                    if (*data && !(*data)->empty() && (**data)[0] == '{') info.content = std::move(*data);
+                }
+                entries_[name] = std::move(info);
+                return {};
+            });
         if (!status) return status;
         const auto regular = [&](std::string_view name) {
             auto it = entries_.find(name);
             return it != entries_.end() && it->second.type == AE_IFREG;
         };
         if (regular("manifest.json") && forced_kind != SourceKind::oci_archive) {
-            return make_error(Errc::usage, shown_ +
-                                               ": a docker-archive cannot be signed in place (it has no place for "
-                                               "signature manifests); convert it to an OCI layout first");
+            return make_error(Errc::usage,
+                              shown_ +
+                                  ": a docker-archive cannot be signed in place (it has no place for "
+                                  "signature manifests); convert it to an OCI layout first");
         }
         if (!regular("oci-layout") || !regular("index.json")) {
-            return make_error(Errc::archive_malformed, shown_ + ": not an oci-archive (no oci-layout and index.json)");
+            return make_error(Errc::archive_malformed,
+                              shown_ + ": not an oci-archive (no oci-layout and index.json)");
         }
         return {};
     }
@@ -138,7 +82,8 @@ public:
         if (!name) return name.take_error();
         const std::string shown = shown_ + ": " + *name;
         const auto too_large = [&] {
-            return make_error(Errc::limit_exceeded, shown + ": larger than " + std::to_string(max_bytes) + " bytes");
+            return make_error(Errc::limit_exceeded,
+                              shown + ": larger than " + std::to_string(max_bytes) + " bytes");
         };
         if (auto staged = staged_.find(*name); staged != staged_.end()) {
             if (staged->second.size() > max_bytes) return too_large();
@@ -153,15 +98,16 @@ public:
         if (it->second.content) return it->second.content;
         // Not kept at open (not JSON, or large): read it again.
         std::optional<std::string> found;
-        auto status = for_each_entry(file_.get(), shown_, [&](const std::string& entry_name, struct archive_entry*,
-                                                              struct archive* in) -> Status {
-            if (entry_name != *name) return {};
-            auto data = read_data(in, max_bytes, shown);
-            if (!data) return data.take_error();
-            if (!*data) return too_large();
-            found = std::move(*data);
-            return {};
-        });
+        auto status = for_each_tar_entry(
+            file_.get(), shown_,
+            [&](const std::string& entry_name, struct archive_entry*, struct archive* in) -> Status {
+                if (entry_name != *name) return {};
+                auto data = read_entry_data(in, max_bytes, shown);
+                if (!data) return data.take_error();
+                if (!*data) return too_large();
+                found = std::move(*data);
+                return {};
+            });
         if (!status) return status.take_error();
         return found;
     }
@@ -179,7 +125,8 @@ public:
         if (::fstat(file_.get(), &now) != 0) return errno_error(shown_ + ": cannot stat", errno);
         if (now.st_size != stat_.st_size || now.st_mtim.tv_sec != stat_.st_mtim.tv_sec ||
             now.st_mtim.tv_nsec != stat_.st_mtim.tv_nsec) {
-            return make_error(Errc::io_error, shown_ + ": changed while it was being signed; nothing written");
+            return make_error(Errc::io_error,
+                              shown_ + ": changed while it was being signed; nothing written");
         }
         auto temp = create_temp_at(dir_.get(), shown_);
         if (!temp) return temp.take_error();
@@ -214,11 +161,12 @@ private:
         archive_write_set_format_pax_restricted(out.get());
         archive_write_add_filter_none(out.get());
         if (archive_write_open_fd(out.get(), out_fd) != ARCHIVE_OK) {
-            return make_error(Errc::io_error, shown_ + ": " + archive_error_string(out.get()));
+            return make_error(Errc::io_error, shown_ + ": cannot write the new archive");
         }
         const auto write_error = [&] {
             const char* why = archive_error_string(out.get());
-            return make_error(Errc::io_error, shown_ + ": writing the new archive: " + (why ? why : "failed"));
+            return make_error(Errc::io_error,
+                              shown_ + ": writing the new archive: " + (why ? why : "failed"));
         };
         std::set<std::string, std::less<>> written;
         const time_t mtime = ::time(nullptr);
@@ -234,25 +182,31 @@ private:
             }
             return {};
         };
-        auto status = for_each_entry(file_.get(), shown_, [&](const std::string& name, struct archive_entry* entry,
-                                                              struct archive* in) -> Status {
-            if (auto staged = staged_.find(name); staged != staged_.end()) {
-                if (!written.insert(name).second) return {};  // a later duplicate of a replaced entry
-                std::unique_ptr<struct archive_entry, void (*)(struct archive_entry*)> copy(
-                    archive_entry_clone(entry), archive_entry_free);
-                archive_entry_set_hardlink(copy.get(), nullptr);
-                archive_entry_set_symlink(copy.get(), nullptr);
-                return put_staged(copy.get(), staged->second);
-            }
-            if (archive_write_header(out.get(), entry) != ARCHIVE_OK) return write_error();
-            char buffer[65536];
-            for (;;) {
-                const la_ssize_t got = archive_read_data(in, buffer, sizeof buffer);
-                if (got < 0) return make_error(Errc::archive_malformed, shown_ + ": " + archive_error_string(in));
-                if (got == 0) return {};
-                if (archive_write_data(out.get(), buffer, static_cast<std::size_t>(got)) != got) return write_error();
-            }
-        });
+        auto status = for_each_tar_entry(
+            file_.get(), shown_,
+            [&](const std::string& name, struct archive_entry* entry, struct archive* in) -> Status {
+                if (auto staged = staged_.find(name); staged != staged_.end()) {
+                    if (!written.insert(name).second) return {};  // a later duplicate of a replaced entry
+                    std::unique_ptr<struct archive_entry, void (*)(struct archive_entry*)> copy(
+                        archive_entry_clone(entry), archive_entry_free);
+                    archive_entry_set_hardlink(copy.get(), nullptr);
+                    archive_entry_set_symlink(copy.get(), nullptr);
+                    return put_staged(copy.get(), staged->second);
+                }
+                if (archive_write_header(out.get(), entry) != ARCHIVE_OK) return write_error();
+                char buffer[65536];
+                for (;;) {
+                    const la_ssize_t got = archive_read_data(in, buffer, sizeof buffer);
+                    if (got < 0) {
+                        const char* why = archive_error_string(in);
+                        return make_error(Errc::archive_malformed,
+                                          shown_ + ": " + name + ": " + (why ? why : "read error"));
+                    }
+                    if (got == 0) return {};
+                    if (archive_write_data(out.get(), buffer, static_cast<std::size_t>(got)) != got)
+                        return write_error();
+                }
+            });
         if (!status) return status;
         for (const auto& [name, bytes] : staged_) {
             if (written.count(name) != 0) continue;

@@ -27,7 +27,8 @@ std::vector<std::string> split_path(const std::string& path) {
 
 class DirectoryWriter final : public LayoutWriter {
 public:
-    DirectoryWriter(Fd root, std::string shown_root) : root_(std::move(root)), shown_root_(std::move(shown_root)) {}
+    DirectoryWriter(Fd root, std::string shown_root)
+        : root_(std::move(root)), shown_root_(std::move(shown_root)) {}
 
     SourceKind kind() const override { return SourceKind::oci_layout; }
 

@@ -14,9 +14,10 @@ namespace edgeverify::reader {
 
 Error errno_error(const std::string& what, int error) {
     if (error == ELOOP) {
-        return make_error(Errc::unsafe_path, what + ": is a symbolic link; nothing is read or written through one");
+        return make_error(Errc::unsafe_path,
+                          what + ": is a symbolic link; nothing is read or written through one");
     }
-    const Errc code = error == ENOENT                    ? Errc::not_found
+    const Errc code = error == ENOENT                       ? Errc::not_found
                       : (error == EACCES || error == EPERM) ? Errc::permission_denied
                                                             : Errc::io_error;
     return make_error(code, what + ": " + std::strerror(error));
@@ -39,8 +40,8 @@ Expected<Fd> open_dir_at(int parent, const std::string& name, const std::string&
     return Fd(fd);
 }
 
-Expected<std::optional<std::string>> read_regular_at(int dir, const std::string& name, const std::string& shown,
-                                                     std::size_t max_bytes) {
+Expected<std::optional<std::string>> read_regular_at(int dir, const std::string& name,
+                                                     const std::string& shown, std::size_t max_bytes) {
     Fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) return std::optional<std::string>{};
@@ -50,7 +51,8 @@ Expected<std::optional<std::string>> read_regular_at(int dir, const std::string&
     if (::fstat(fd.get(), &st) != 0) return errno_error(shown + ": cannot stat", errno);
     if (!S_ISREG(st.st_mode)) return make_error(Errc::unsafe_path, shown + ": not a regular file");
     const auto too_large = [&] {
-        return make_error(Errc::limit_exceeded, shown + ": larger than " + std::to_string(max_bytes) + " bytes");
+        return make_error(Errc::limit_exceeded,
+                          shown + ": larger than " + std::to_string(max_bytes) + " bytes");
     };
     if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_large();
     std::string bytes;
@@ -72,7 +74,8 @@ Expected<TempFile> create_temp_at(int dir, const std::string& shown) {
     for (int attempt = 0; attempt < 16; ++attempt) {
         std::string name = ".edgeverify-tmp-" + std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
                            std::to_string(counter++);
-        const int fd = ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        const int fd =
+            ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd >= 0) return TempFile{Fd(fd), std::move(name)};
         if (errno != EEXIST) return errno_error(shown + ": cannot create a temporary file", errno);
     }
@@ -103,7 +106,8 @@ Status install_temp_at(int dir, TempFile& temp, const std::string& name, const s
     return {};
 }
 
-Status write_atomically_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown) {
+Status write_atomically_at(int dir, const std::string& name, std::string_view bytes,
+                           const std::string& shown) {
     auto temp = create_temp_at(dir, shown);
     if (!temp) return temp.take_error();
     if (auto status = write_all(temp->fd.get(), bytes, shown); !status) {

@@ -4,12 +4,16 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "edgeverify/layout_writer.hpp"
+
+struct archive;
+struct archive_entry;
 
 namespace edgeverify::reader {
 
@@ -67,7 +71,17 @@ Status write_all(int fd, std::string_view bytes, const std::string& shown);
 Status install_temp_at(int dir, TempFile& temp, const std::string& name, const std::string& shown);
 
 // Writes `bytes` to `name` in `dir` atomically (temporary file, fsync, rename, fsync of dir).
-Status write_atomically_at(int dir, const std::string& name, std::string_view bytes, const std::string& shown);
+Status write_atomically_at(int dir, const std::string& name, std::string_view bytes,
+                           const std::string& shown);
+
+// Reads the tar at `fd` from its start, calling `visit(name, entry, archive)` for each entry with
+// its name normalized (the visitor may read the entry's data). A compressed archive -> usage;
+// a bad entry name -> unsafe_path; more than kMaxArchiveEntries -> limit_exceeded.
+using TarEntryVisitor = std::function<Status(const std::string&, struct archive_entry*, struct archive*)>;
+Status for_each_tar_entry(int fd, const std::string& shown, const TarEntryVisitor& visit);
+// Up to `limit` bytes of the current entry's data; more -> nullopt.
+Expected<std::optional<std::string>> read_entry_data(struct archive* in, std::size_t limit,
+                                                     const std::string& shown);
 
 std::unique_ptr<LayoutWriter> make_directory_writer(Fd root, std::string shown_root);
 Expected<std::unique_ptr<LayoutWriter>> open_archive_writer(const std::string& path,

@@ -83,12 +83,12 @@ Expected<BundleReferrerWritten> write_bundle_referrer(LayoutWriter& layout, cons
     manifest["layers"] = Ordered::array();
     manifest["layers"].push_back(
         {{"mediaType", bundle_type}, {"digest", bundle_digest.str()}, {"size", bundle_json.size()}});
-    manifest["subject"] = {{"mediaType", subject.media_type},
-                           {"digest", subject.digest.str()},
-                           {"size", subject.size}};
+    manifest["subject"] = {
+        {"mediaType", subject.media_type}, {"digest", subject.digest.str()}, {"size", subject.size}};
     manifest["annotations"][std::string(sigstore::kBundleContentAnnotation)] = *content;
     if (*content == "dsse-envelope" && !predicate_type.empty()) {
-        manifest["annotations"][std::string(sigstore::kBundlePredicateTypeAnnotation)] = std::string(predicate_type);
+        manifest["annotations"][std::string(sigstore::kBundlePredicateTypeAnnotation)] =
+            std::string(predicate_type);
     }
     manifest["annotations"][std::string(kCreatedAnnotation)] = rfc3339_now();
     const std::string manifest_bytes = manifest.dump();
