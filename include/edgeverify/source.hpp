@@ -1,7 +1,7 @@
 // Sources and the streaming reader: an OCI layout directory, an oci-archive tar (optionally
-// gzip-compressed) or a docker-archive tar. Every byte is read once: each blob is hashed as it
-// passes, layers are also decompressed, hashed (diff_id) and scanned in the same pass, and only
-// small JSON documents are kept in memory.
+// gzip-compressed), a docker-archive tar or a containers-image `dir:` directory. Every byte is read once:
+// each blob is hashed as it passes, layers are also decompressed, hashed (diff_id) and scanned in the same
+// pass, and only small JSON documents are kept in memory.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +20,17 @@
 
 namespace edgeverify {
 
-enum class SourceKind { oci_layout, oci_archive, docker_archive };
-std::string_view source_kind_name(SourceKind kind);  // "oci", "oci-archive", "docker-archive"
+// containers_dir: what `skopeo copy ... dir:D` writes: manifest.json (the image manifest or a
+// manifest list), blobs named by bare sha256 hex, <hex>.manifest.json for the instances of a
+// list, a `version` file and signature-N files. Detected from a directory that holds
+// manifest.json and neither index.json nor oci-layout.
+enum class SourceKind { oci_layout, oci_archive, docker_archive, containers_dir };
+// "oci", "oci-archive", "docker-archive", "dir"
+std::string_view source_kind_name(SourceKind kind);
 
 // A SOURCE argument: "PATH", or with a forced kind "oci:DIR[:REF]", "oci-archive:FILE[:REF]",
-// "docker-archive:FILE[:NAME:TAG]" (skopeo's transport names).
+// "docker-archive:FILE[:NAME:TAG]", "dir:DIR" (skopeo's transport names; a dir: copy holds one
+// image, so it takes no name).
 struct SourceSpec {
     std::optional<SourceKind> forced_kind;
     std::string path;
@@ -43,15 +49,15 @@ struct ScanOptions {
 // What the reader learnt about a blob whose data looked like a layer (compressed or tar).
 struct LayerScan {
     Compression compression = Compression::none;
-    Digest diff_id;                      // sha256 of the uncompressed tar stream
+    Digest diff_id;  // sha256 of the uncompressed tar stream
     std::uint64_t uncompressed_size = 0;
     LayerFacts facts;
-    std::optional<Error> error;          // decompression or tar error; diff_id is then empty
+    std::optional<Error> error;  // decompression or tar error; diff_id is then empty
 };
 
 // One file of the source, as streamed.
 struct BlobRecord {
-    std::string path;                    // inside the source, e.g. "blobs/sha256/<hex>"
+    std::string path;  // inside the source, e.g. "blobs/sha256/<hex>"
     std::uint64_t size = 0;
     Digest digest;                       // computed; algorithm from blobs/<alg>/, else sha256
     std::optional<std::string> content;  // kept when small (<= kMaxJsonDocumentBytes) and not a layer
@@ -71,6 +77,13 @@ public:
     // finding unlisted referrers. At most limits::kMaxArchiveEntries; more -> limit_exceeded.
     // A missing directory gives an empty list. Symlinks are not listed.
     virtual Expected<std::vector<std::string>> list_files(std::string_view prefix) = 0;
+    // The size of the file at `path` without reading its content (a directory source stats it;
+    // an archive already knows it). Errors as file().
+    virtual Expected<std::uint64_t> file_size(std::string_view path) {
+        auto record = file(path);
+        if (!record) return record.take_error();
+        return (*record)->size;
+    }
     // Bytes read from the source so far (compressed, as stored).
     virtual std::uint64_t bytes_read() const = 0;
 };
@@ -83,6 +96,7 @@ Expected<std::unique_ptr<BlobSource>> open_source(const SourceSpec& spec, const 
 
 // Streams one blob from an already-open file descriptor (used by the layout reader and tests):
 // hashes with `algorithm`, sniffs gzip/zstd/tar, and for layers decompresses on a second thread.
-Expected<BlobRecord> scan_blob_fd(int fd, std::string path, DigestAlgorithm algorithm, const ScanOptions& options);
+Expected<BlobRecord> scan_blob_fd(int fd, std::string path, DigestAlgorithm algorithm,
+                                  const ScanOptions& options);
 
 }  // namespace edgeverify

@@ -9,6 +9,10 @@ std::string blob_path(const Digest& digest) {
     return "blobs/" + std::string(digest_algorithm_name(digest.algorithm())) + "/" + digest.hex();
 }
 
+std::string blob_path(SourceKind kind, const Digest& digest) {
+    return kind == SourceKind::containers_dir ? digest.hex() : blob_path(digest);
+}
+
 std::string short_digest(const Digest& digest) {
     return digest.str().substr(0, 7 + 12);
 }
@@ -20,14 +24,20 @@ std::string data_kind(Compression compression) {
 }  // namespace
 
 Expected<const BlobRecord*> check_blob(BlobSource& source, const Descriptor& descriptor,
-                                       std::string_view what) {
+                                       std::string_view what, std::string_view path) {
     const std::string name(what);
-    auto record = source.file(blob_path(descriptor.digest));
+    if (path.empty() && source.kind() == SourceKind::containers_dir &&
+        descriptor.digest.algorithm() != DigestAlgorithm::sha256) {
+        return make_error(Errc::digest_unsupported, name + ": blob " + descriptor.digest.str() +
+                                                        ": a dir: copy names blobs by sha256 only");
+    }
+    const std::string where = path.empty() ? blob_path(source.kind(), descriptor.digest) : std::string(path);
+    auto record = source.file(where);
     if (!record) {
         const Error& e = record.error();
         if (e.code == Errc::blob_missing) {
-            return make_error(Errc::blob_missing, name + ": blob " + descriptor.digest.str() +
-                                                      " is missing (" + blob_path(descriptor.digest) + ")");
+            return make_error(Errc::blob_missing,
+                              name + ": blob " + descriptor.digest.str() + " is missing (" + where + ")");
         }
         return make_error(e.code, name + ": " + e.message);
     }
@@ -38,9 +48,8 @@ Expected<const BlobRecord*> check_blob(BlobSource& source, const Descriptor& des
                               " bytes, the descriptor says " + std::to_string(descriptor.size));
     }
     if (blob.digest != descriptor.digest) {
-        return make_error(Errc::digest_mismatch, name + ": blob " + blob_path(descriptor.digest) +
-                                                     " hashes to " + blob.digest.str() + ", not " +
-                                                     descriptor.digest.str());
+        return make_error(Errc::digest_mismatch, name + ": blob " + where + " hashes to " +
+                                                     blob.digest.str() + ", not " + descriptor.digest.str());
     }
     if (descriptor.data && digest_of(descriptor.digest.algorithm(), *descriptor.data) != descriptor.digest) {
         return make_error(Errc::digest_mismatch, name + ": the descriptor's embedded data does not hash to " +

@@ -11,11 +11,15 @@ namespace edgeverify::integrity {
 
 // "blobs/<alg>/<hex>" for a digest.
 std::string blob_path(const Digest& digest);
+// Where a blob lives in a source of `kind`: "blobs/<alg>/<hex>", or the bare hex in a
+// containers-image dir: copy.
+std::string blob_path(SourceKind kind, const Digest& digest);
 
 // Presence, size, digest, and the embedded `data` field when present. `what` names the blob in
-// errors ("layer 2 of manifest sha256:..").
-Expected<const BlobRecord*> check_blob(BlobSource& source, const Descriptor& descriptor,
-                                       std::string_view what);
+// errors ("layer 2 of manifest sha256:.."). `path`: where the blob is when it is not at
+// blob_path() (a dir: copy's manifest.json); empty for blob_path().
+Expected<const BlobRecord*> check_blob(BlobSource& source, const Descriptor& descriptor, std::string_view what,
+                                       std::string_view path = {});
 
 // The kept JSON text of a checked blob, or the reason it has none (too large, not JSON).
 Expected<std::string_view> document_text(const BlobRecord& record, std::string_view what);

@@ -1,9 +1,10 @@
 // Entry point of integrity verification: opens the source (one streaming pass for archives)
-// and walks its image graph.
+// and walks its image graph (OCI layout or archive, docker-archive, containers-image dir: copy).
 #include "edgeverify/integrity.hpp"
 
 #include <chrono>
 
+#include "integrity/verify_containers_dir.hpp"
 #include "integrity/verify_docker_archive.hpp"
 #include "integrity/verify_oci.hpp"
 
@@ -26,10 +27,17 @@ Expected<IntegrityPass> run_integrity_pass(const SourceSpec& spec, const Integri
     } else {
         BlobSource& blobs = **source;
         report.kind = blobs.kind();
-        if (report.kind == SourceKind::docker_archive) {
-            integrity::verify_docker_archive_source(blobs, spec.image_name, report);
-        } else {
-            integrity::verify_oci_source(blobs, spec.image_name, options, report);
+        switch (report.kind) {
+            case SourceKind::docker_archive:
+                integrity::verify_docker_archive_source(blobs, spec.image_name, report);
+                break;
+            case SourceKind::containers_dir:
+                integrity::verify_containers_dir_source(blobs, options, report);
+                break;
+            case SourceKind::oci_layout:
+            case SourceKind::oci_archive:
+                integrity::verify_oci_source(blobs, spec.image_name, options, report);
+                break;
         }
         report.bytes_read = blobs.bytes_read();
         pass.source = std::move(*source);

@@ -1,33 +1,21 @@
 // Walks an OCI layout or oci-archive: oci-layout -> index.json -> (index ->)* manifest ->
-// config -> layers, checking every reachable blob.
+// config -> layers, checking every reachable blob; signature and referrer artifacts listed in
+// index.json are not images and are skipped. Also walks a dir: copy's manifest.json.
 #include "integrity/verify_oci.hpp"
 
 #include <algorithm>
-#include <regex>
 
 #include "edgeverify/json.hpp"
+#include "integrity/artifact_entries.hpp"
 #include "integrity/blob_checks.hpp"
 #include "integrity/image_checks.hpp"
 
 namespace edgeverify::integrity {
 namespace {
 
-constexpr std::string_view kCosignKindAnnotation = "kind";
-
 std::string image_name_of(const Descriptor& d) {
     auto name = annotation_of(d, annotation::kContainerdName);
     return name.empty() ? annotation_of(d, annotation::kRefName) : name;
-}
-
-// Signature and referrer artifacts stored beside an image (cosign .sig/.att/.sbom tags,
-// referrers-tag indexes, cosign save's sigs/atts entries, OCI 1.1 artifacts) are not images.
-bool is_signature_or_referrer(const Descriptor& d) {
-    static const std::regex kCosignTag("^sha256-[0-9a-f]{64}(\\.(sig|att|sbom))?$");
-    const auto ref = annotation_of(d, annotation::kRefName);
-    if (!ref.empty() && std::regex_match(ref, kCosignTag)) return true;
-    const auto kind = annotation_of(d, kCosignKindAnnotation);
-    if (kind == "dev.cosignproject.cosign/sigs" || kind == "dev.cosignproject.cosign/atts") return true;
-    return d.artifact_type.has_value();
 }
 
 bool names_match(const Descriptor& d, const std::string& wanted) {
@@ -64,7 +52,7 @@ public:
 
         std::vector<const Descriptor*> candidates;
         for (const auto& d : index->manifests) {
-            if (!image_name.empty() ? names_match(d, image_name) : !is_signature_or_referrer(d)) {
+            if (!image_name.empty() ? names_match(d, image_name) : !is_artifact_entry(source_, d)) {
                 candidates.push_back(&d);
             }
         }
@@ -91,6 +79,10 @@ public:
                             "nothing to verify"));
         }
     }
+
+    // One manifest or index read from `document_path` instead of its blob path (a dir: copy's
+    // manifest.json), verified as an entry of index.json would be.
+    void run_document(const Descriptor& d, const std::string& document_path) { visit_top(d, document_path); }
 
 private:
     void fail(Error e) { report_.errors.push_back(std::move(e)); }
@@ -127,22 +119,29 @@ private:
         return parse_image_index(*text, "index.json");
     }
 
-    void visit_top(const Descriptor& d) {
+    void visit_top(const Descriptor& d, const std::string& document_path = {}) {
         const MediaTypeInfo info = classify_media_type(d.media_type);
         if (info.kind == DocumentKind::manifest) {
             ImageResult image;
             image.name = image_name_of(d);
             image.platform = d.platform;
-            verify_manifest(d, image);
+            verify_manifest(d, image, document_path);
             report_.images.push_back(std::move(image));
         } else if (info.kind == DocumentKind::index) {
             std::vector<Digest> path;
-            verify_index(d, image_name_of(d), path);
+            verify_index(d, image_name_of(d), path, document_path);
         }
         // Unknown media types in index.json are skipped, never an error (image-layout.md).
     }
 
-    void verify_index(const Descriptor& d, const std::string& name, std::vector<Digest>& path) {
+    // Where a manifest or index named by an index is: its blob, or in a dir: copy <hex>.manifest.json.
+    std::string child_document_path(const Descriptor& child) const {
+        return source_.kind() == SourceKind::containers_dir ? child.digest.hex() + ".manifest.json"
+                                                            : std::string();
+    }
+
+    void verify_index(const Descriptor& d, const std::string& name, std::vector<Digest>& path,
+                      const std::string& document_path = {}) {
         const std::string what = "index " + d.digest.str();
         ImageResult failed;  // carries index-level failures into the report as an image entry
         failed.name = name;
@@ -159,7 +158,7 @@ private:
                 make_error(Errc::limit_exceeded, what + ": indexes nested deeper than kMaxIndexDepth (" +
                                                      std::to_string(limits::kMaxIndexDepth) + ")"));
         }
-        auto record = check_blob(source_, d, what);
+        auto record = check_blob(source_, d, what, document_path);
         if (!record) return index_failure(record.take_error());
         auto text = document_text(**record, what);
         if (!text) return index_failure(text.take_error());
@@ -193,20 +192,20 @@ private:
                 image.name = name;
                 image.index_digest = d.digest;
                 image.platform = child->platform;
-                verify_manifest(*child, image);
+                verify_manifest(*child, image, child_document_path(*child));
                 report_.images.push_back(std::move(image));
             } else if (info.kind == DocumentKind::index) {
-                verify_index(*child, name, path);
+                verify_index(*child, name, path, child_document_path(*child));
             }
         }
         path.pop_back();
     }
 
-    void verify_manifest(const Descriptor& d, ImageResult& image) {
+    void verify_manifest(const Descriptor& d, ImageResult& image, const std::string& document_path = {}) {
         image.manifest_digest = d.digest;
         image.manifest_media_type = d.media_type;
         const std::string what = "manifest " + d.digest.str();
-        auto record = check_blob(source_, d, what);
+        auto record = check_blob(source_, d, what, document_path);
         if (!record) return record_failure(report_, image, record.take_error());
         auto text = document_text(**record, what);
         if (!text) return record_failure(report_, image, text.take_error());
@@ -278,6 +277,11 @@ private:
 void verify_oci_source(BlobSource& source, const std::string& image_name, const IntegrityOptions& options,
                        IntegrityReport& report) {
     OciWalker(source, options, report).run(image_name);
+}
+
+void verify_oci_document(BlobSource& source, const Descriptor& document, const std::string& document_path,
+                         const IntegrityOptions& options, IntegrityReport& report) {
+    OciWalker(source, options, report).run_document(document, document_path);
 }
 
 }  // namespace edgeverify::integrity

@@ -1,6 +1,6 @@
-// An OCI image layout directory, read lazily: a file is streamed the first time it is asked for
-// (only what integrity asks for is read, so kMaxKeptDocumentBytes, a bound on archive passes, does
-// not apply).
+// A directory source, read lazily: an OCI image layout or a containers-image `dir:` copy. A file
+// is streamed the first time it is asked for (only what integrity asks for is read, so
+// kMaxKeptDocumentBytes, a bound on archive passes, does not apply).
 // Paths are resolved component by component under the layout's directory descriptor without
 // following symbolic links, so a blob cannot point outside the layout.
 #include <dirent.h>
@@ -50,13 +50,14 @@ constexpr std::string_view kNoFollowNote = " (refused: blobs are opened without 
 
 class LayoutSource final : public BlobSource {
 public:
-    LayoutSource(int directory_fd, std::string root, const ScanOptions& options)
-        : directory_(directory_fd),
+    LayoutSource(SourceKind kind, int directory_fd, std::string root, const ScanOptions& options)
+        : kind_(kind),
+          directory_(directory_fd),
           root_(std::move(root)),
           options_(options),
           progress_(options.progress, 0) {}
 
-    SourceKind kind() const override { return SourceKind::oci_layout; }
+    SourceKind kind() const override { return kind_; }
 
     Expected<const BlobRecord*> file(std::string_view path) override {
         auto normalized = normalize_source_path(path);
@@ -73,6 +74,19 @@ public:
         if (!record) return record.take_error();
         auto [inserted, unused] = records_.emplace(*normalized, std::move(*record));
         return &inserted->second;
+    }
+
+    Expected<std::uint64_t> file_size(std::string_view path) override {
+        auto normalized = normalize_source_path(path);
+        if (!normalized) return normalized.take_error();
+        if (auto found = records_.find(*normalized); found != records_.end()) return found->second.size;
+        auto fd = open_regular_file(*normalized);
+        if (!fd) return fd.take_error();
+        struct stat info {};
+        if (fstat(fd->get(), &info) != 0) {
+            return make_error(Errc::io_error, *normalized + ": cannot stat: " + std::strerror(errno));
+        }
+        return static_cast<std::uint64_t>(info.st_size);
     }
 
     bool has_file(std::string_view path) override {
@@ -101,12 +115,13 @@ public:
             const std::string name = entry->d_name;
             if (name == "." || name == "..") continue;
             struct stat info {};
-            if (fstatat(::dirfd(stream), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode))
+            if (fstatat(::dirfd(stream), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISREG(info.st_mode))
                 continue;
             if (paths.size() == limits::kMaxArchiveEntries) {
-                status = make_error(Errc::limit_exceeded,
-                                    *normalized + ": more than " + std::to_string(limits::kMaxArchiveEntries) +
-                                        " files, kMaxArchiveEntries");
+                status = make_error(Errc::limit_exceeded, *normalized + ": more than " +
+                                                              std::to_string(limits::kMaxArchiveEntries) +
+                                                              " files, kMaxArchiveEntries");
                 break;
             }
             paths.push_back(*normalized + "/" + name);
@@ -128,7 +143,8 @@ private:
         for (;;) {
             const auto slash = path.find('/', start);
             const std::string component = path.substr(start, slash - start);
-            FileDescriptor next(::openat(parent, component.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY));
+            FileDescriptor next(
+                ::openat(parent, component.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY));
             if (next.get() < 0) return open_error(path, component, false, errno, parent);
             current = std::move(next);
             parent = current.get();
@@ -151,7 +167,8 @@ private:
         switch (error) {
             case ENOENT:
             case ENOTDIR:
-                return make_error(Errc::blob_missing, path + ": no such file in the layout " + root_);
+                return make_error(Errc::blob_missing,
+                                  path + ": no such file in the " + what_am_i() + " " + root_);
             case EACCES:
             case EPERM:
                 return make_error(Errc::permission_denied, path + ": permission denied");
@@ -159,6 +176,8 @@ private:
                 return make_error(Errc::io_error, path + ": cannot open: " + std::strerror(error));
         }
     }
+
+    std::string what_am_i() const { return kind_ == SourceKind::containers_dir ? "dir: copy" : "layout"; }
 
     // Walks `path` from the layout directory: every directory with O_NOFOLLOW, then the file
     // itself, which must be a regular file (O_NONBLOCK so that a FIFO cannot stall the open).
@@ -192,6 +211,7 @@ private:
         return current;
     }
 
+    SourceKind kind_;
     FileDescriptor directory_;
     std::string root_;
     ScanOptions options_;
@@ -202,9 +222,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<BlobSource> make_layout_source(int directory_fd, std::string root,
-                                               const ScanOptions& options) {
-    return std::make_unique<LayoutSource>(directory_fd, std::move(root), options);
+std::unique_ptr<BlobSource> make_directory_source(SourceKind kind, int directory_fd, std::string root,
+                                                  const ScanOptions& options) {
+    return std::make_unique<LayoutSource>(kind, directory_fd, std::move(root), options);
 }
 
 }  // namespace edgeverify::reader

@@ -17,6 +17,8 @@ std::string_view source_kind_name(SourceKind kind) {
             return "oci-archive";
         case SourceKind::docker_archive:
             return "docker-archive";
+        case SourceKind::containers_dir:
+            return "dir";
     }
     return "unknown";
 }
@@ -25,10 +27,11 @@ Expected<SourceSpec> parse_source_argument(std::string_view argument) {
     if (argument.empty())
         return make_error(Errc::usage, "source argument is empty: name a directory or an archive");
 
-    constexpr std::array<std::pair<std::string_view, SourceKind>, 3> kTransports{{
+    constexpr std::array<std::pair<std::string_view, SourceKind>, 4> kTransports{{
         {"oci:", SourceKind::oci_layout},
         {"oci-archive:", SourceKind::oci_archive},
         {"docker-archive:", SourceKind::docker_archive},
+        {"dir:", SourceKind::containers_dir},
     }};
 
     SourceSpec spec;
@@ -40,6 +43,10 @@ Expected<SourceSpec> parse_source_argument(std::string_view argument) {
         std::string_view rest = argument.substr(prefix.size());
         const auto colon = rest.find(':');
         spec.path = std::string(rest.substr(0, colon));
+        if (colon != std::string_view::npos && kind == SourceKind::containers_dir) {
+            return make_error(Errc::usage, "source " + std::string(argument) +
+                                               ": a dir: copy holds one image and takes no name after ':'");
+        }
         if (colon != std::string_view::npos) {
             spec.image_name = std::string(rest.substr(colon + 1));
             if (spec.image_name.empty()) {

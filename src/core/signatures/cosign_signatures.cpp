@@ -7,28 +7,14 @@
 #include "edgeverify/oci.hpp"
 #include "edgeverify/signatures.hpp"
 #include "integrity/blob_checks.hpp"
+#include "signatures/signature_support.hpp"
 
 namespace edgeverify {
 namespace {
 
-// "sha256-<hex>.sig" as a bare tag, or as the tag of a full name ("registry/app:sha256-<hex>.sig").
-bool names_signature_tag(const std::string& name, const std::string& tag) {
-    if (name == tag) return true;
-    return name.size() > tag.size() && name.ends_with(tag) && name[name.size() - tag.size() - 1] == ':';
-}
-
 bool is_signature_manifest_for(const Descriptor& d, const std::string& tag) {
     if (annotation_of(d, cosign::kSaveKindAnnotation) == cosign::kSaveKindSignatures) return true;
-    return names_signature_tag(annotation_of(d, annotation::kRefName), tag) ||
-           names_signature_tag(annotation_of(d, annotation::kContainerdName), tag);
-}
-
-Expected<ImageIndex> read_index_json(BlobSource& source) {
-    auto record = source.file("index.json");
-    if (!record) return record.take_error();
-    auto text = integrity::document_text(**record, "index.json");
-    if (!text) return text.take_error();
-    return parse_image_index(*text, "index.json");
+    return signatures::entry_has_tag(d, tag);
 }
 
 Status collect_layers(BlobSource& source, const Descriptor& manifest_descriptor, const std::string& tag,
@@ -73,10 +59,9 @@ Status collect_layers(BlobSource& source, const Descriptor& manifest_descriptor,
 
 Expected<std::vector<SignatureCandidate>> find_cosign_signatures(BlobSource& source,
                                                                  const Digest& signed_digest) {
-    auto index = read_index_json(source);
+    auto index = signatures::read_index_json(source);
     if (!index) return index.take_error();
-    const std::string tag =
-        std::string(digest_algorithm_name(signed_digest.algorithm())) + "-" + signed_digest.hex() + ".sig";
+    const std::string tag = signatures::digest_tag(signed_digest) + ".sig";
     std::vector<SignatureCandidate> candidates;
     for (const Descriptor& d : index->manifests) {
         if (classify_media_type(d.media_type).kind != DocumentKind::manifest) continue;
