@@ -39,19 +39,18 @@ Expected<std::vector<SignatureCandidate>> signatures_for(const IntegrityPass& pa
             if (!found) return found.take_error();
             append(std::move(*found));
         }
-        for (const Digest& digest : digests) {  // H3-PENDING
-            (void)digest;                          // H3-PENDING
-            // auto found = find_bundle_referrers(*pass.source, digest);
-            // if (!found) return found.take_error();
-            // append(std::move(*found));
+        for (const Digest& digest : digests) {
+            auto found = find_bundle_referrers(*pass.source, digest);
+            if (!found) return found.take_error();
+            append(std::move(*found));
         }
     }
     for (const SignatureCandidate& candidate : inputs.detached) candidates.push_back(candidate);
-    // H3-PENDING if (kind == SourceKind::containers_dir) {
-    //     auto found = find_dir_signature_files(inputs.source_path);
-    //     if (!found) return found.take_error();
-    //     append(std::move(*found));
-    // }
+    if (kind == SourceKind::containers_dir) {
+        auto found = find_dir_signature_files(inputs.source_path);
+        if (!found) return found.take_error();
+        append(std::move(*found));
+    }
     return candidates;
 }
 
