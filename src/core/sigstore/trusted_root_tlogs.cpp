@@ -169,7 +169,8 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
     if (!start) return start.take_error();
     result.valid_from = parse_rfc3339(*start, true);
     if (!result.valid_from) return reader.error(window_path + ".start", "not an RFC 3339 time: " + *start);
-    if (valid_for->contains("end")) {
+    // proto3 JSON may write an absent field as null (the conformance roots do for `end`).
+    if (const auto end_it = valid_for->find("end"); end_it != valid_for->end() && !end_it->is_null()) {
         auto end = reader.string(*valid_for, "end", window_path);
         if (!end) return end.take_error();
         result.valid_until = parse_rfc3339(*end, false);
