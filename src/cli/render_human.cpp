@@ -50,8 +50,8 @@ bool all_admitted(const IntegrityReport& report, const std::vector<TrustDecision
 }
 
 namespace {
-// One line per signature: origin and kind, the verdict and its reason, then what it signed and
-// the transparency log, when known, on a second line.
+// One line per signature: origin and kind, the verdict and its reason, then what it signed (and
+// the transparency log, unless the reason names it) on a second line.
 void print_signature(std::FILE* out, const SignatureCheck& c) {
     const std::string kind = c.kind.empty() ? "" : " (" + c.kind + ")";
     if (c.accepted) {
@@ -63,7 +63,9 @@ void print_signature(std::FILE* out, const SignatureCheck& c) {
     std::string detail;
     if (!c.signed_digest.empty()) detail += "signed " + c.signed_digest;
     if (!c.signed_reference.empty()) detail += (detail.empty() ? "as " : " as ") + c.signed_reference;
-    if (c.transparency_log_verified) {
+    // The check's reason usually names the log already; say it once.
+    if (c.transparency_log_verified &&
+        (c.transparency_log.empty() || c.reason.find(c.transparency_log) == std::string::npos)) {
         detail += (detail.empty() ? "" : "; ") + std::string("transparency log ") +
                   (c.transparency_log.empty() ? "verified" : c.transparency_log);
         if (c.integrated_time) detail += ", integrated at " + std::to_string(*c.integrated_time);
