@@ -8,6 +8,7 @@
 #include <string>
 
 #include "edgeverify/crypto.hpp"
+#include "edgeverify/layout_writer.hpp"
 #include "edgeverify/signatures.hpp"
 #include "unit/core/reader/reader_test_support.hpp"
 
@@ -52,6 +53,19 @@ struct Layout {
     }
 };
 
+// Opens the layout `path` for writing, stages one signature and commits it.
+Expected<CosignSignatureWritten> sign_into(const std::string& path, const Digest& digest, std::string_view payload,
+                                           std::string_view signature) {
+    SourceSpec spec;
+    spec.path = path;
+    auto writer = open_layout_writer(spec);
+    if (!writer) return writer.take_error();
+    auto written = write_cosign_signature(**writer, digest, payload, signature);
+    if (!written) return written;
+    if (auto committed = (*writer)->commit(); !committed) return committed.take_error();
+    return written;
+}
+
 }  // namespace
 
 TEST_SUITE("signatures") {
@@ -72,7 +86,7 @@ TEST_SUITE("signatures") {
             make_simple_signing_payload("registry.example.com/fleet/app", layout.image);
         auto signature = key->sign(payload);
         REQUIRE(signature);
-        auto written = write_cosign_signature(layout.dir.path(), layout.image, payload, *signature);
+        auto written = sign_into(layout.dir.path(), layout.image, payload, *signature);
         REQUIRE(written);
         CHECK(written->tag == "sha256-" + layout.image.hex() + ".sig");
         CHECK(written->layers == 1);
@@ -120,8 +134,8 @@ TEST_SUITE("signatures") {
         auto s2 = second->sign(payload);
         REQUIRE(s1);
         REQUIRE(s2);
-        REQUIRE(write_cosign_signature(layout.dir.path(), layout.image, payload, *s1));
-        auto again = write_cosign_signature(layout.dir.path(), layout.image, payload, *s2);
+        REQUIRE(sign_into(layout.dir.path(), layout.image, payload, *s1));
+        auto again = sign_into(layout.dir.path(), layout.image, payload, *s2);
         REQUIRE(again);
         CHECK(again->appended);
         CHECK(again->layers == 2);
@@ -136,10 +150,28 @@ TEST_SUITE("signatures") {
         CHECK(tags == 1);
     }
 
+    TEST_CASE("cosign writer: nothing is visible before commit") {
+        Layout layout;
+        const std::string before = read_all(layout.dir / "index.json");
+        SourceSpec spec;
+        spec.path = layout.dir.path();
+        auto writer = open_layout_writer(spec);
+        REQUIRE(writer);
+        auto written = write_cosign_signature(**writer, layout.image, "payload", "signature");
+        REQUIRE(written);
+        CHECK(read_all(layout.dir / "index.json") == before);
+        CHECK_FALSE(std::filesystem::exists(layout.dir / ("blobs/sha256/" + written->signature_manifest.hex())));
+        // The staged index.json is what the writer reads back.
+        auto staged = (*writer)->read_file("index.json", 1 << 20);
+        REQUIRE(staged);
+        REQUIRE(staged->has_value());
+        CHECK((*staged)->find(written->tag) != std::string::npos);
+    }
+
     TEST_CASE("cosign writer: refuses what is not a layout and never follows a symlinked blobs dir") {
         TempDir empty;
         auto digest = digest_of(DigestAlgorithm::sha256, "x");
-        auto result = write_cosign_signature(empty.path(), digest, "p", "s");
+        auto result = sign_into(empty.path(), digest, "p", "s");
         REQUIRE_FALSE(result);
         CHECK(result.error().code == Errc::not_found);
 
@@ -147,7 +179,7 @@ TEST_SUITE("signatures") {
         TempDir outside;
         std::filesystem::rename(layout.dir / "blobs", outside / "blobs");
         std::filesystem::create_directory_symlink(outside / "blobs", layout.dir / "blobs");
-        auto refused = write_cosign_signature(layout.dir.path(), layout.image, "p", "s");
+        auto refused = sign_into(layout.dir.path(), layout.image, "p", "s");
         REQUIRE_FALSE(refused);
         CHECK(refused.error().code == Errc::unsafe_path);
         CHECK(refused.error().message.find("symbolic link") != std::string::npos);
