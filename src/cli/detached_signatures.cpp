@@ -53,9 +53,8 @@ Expected<std::string> read_detached_file(const std::string& flag, const std::str
         content.append(buffer, static_cast<std::size_t>(n));
         // The file may grow between fstat and read: the bound holds for what is read.
         if (content.size() > kMaxDetachedFileBytes) {
-            return make_error(Errc::limit_exceeded,
-                              flag + " " + path + ": over kMaxJsonDocumentBytes (" +
-                                  std::to_string(kMaxDetachedFileBytes) + ")");
+            return make_error(Errc::limit_exceeded, flag + " " + path + ": over kMaxJsonDocumentBytes (" +
+                                                        std::to_string(kMaxDetachedFileBytes) + ")");
         }
     }
     return content;

@@ -42,9 +42,10 @@ std::vector<std::string> lint(const TrustStore& store) {
                 (scope.mode == PolicyMode::audit ? "admitted with a failure (audit)" : "refused"));
         }
         if (scope.require_transparency_log && store.rekor_keys.empty()) {
-            warnings.push_back("scope " + scope.name +
-                               ": requireTransparencyLog is set and the trust store holds no Rekor key "
-                               "(rekor/*.pub or the tlogs of sigstore/trusted_root.json): every image is refused");
+            warnings.push_back(
+                "scope " + scope.name +
+                ": requireTransparencyLog is set and the trust store holds no Rekor key "
+                "(rekor/*.pub or the tlogs of sigstore/trusted_root.json): every image is refused");
         }
     }
     for (const auto& [path, _] : store.keys) {

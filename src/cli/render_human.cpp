@@ -58,7 +58,8 @@ void print_signature(std::FILE* out, const SignatureCheck& c) {
         std::fprintf(out, "    signature %s%s: accepted, signer %s%s%s\n", c.origin.c_str(), kind.c_str(),
                      c.signer.c_str(), c.reason.empty() ? "" : ", ", c.reason.c_str());
     } else {
-        std::fprintf(out, "    signature %s%s: refused: %s\n", c.origin.c_str(), kind.c_str(), c.reason.c_str());
+        std::fprintf(out, "    signature %s%s: refused: %s\n", c.origin.c_str(), kind.c_str(),
+                     c.reason.c_str());
     }
     std::string detail;
     if (!c.signed_digest.empty()) detail += "signed " + c.signed_digest;

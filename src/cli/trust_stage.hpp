@@ -12,8 +12,8 @@ namespace edgeverify::cli {
 
 struct TrustStageInputs {
     std::optional<std::string> reference_override;  // --reference
-    std::string source_path;                         // the SOURCE path (a dir: copy's signature-N files)
-    std::vector<SignatureCandidate> detached;        // --signature / --bundle, for every image
+    std::string source_path;                        // the SOURCE path (a dir: copy's signature-N files)
+    std::vector<SignatureCandidate> detached;       // --signature / --bundle, for every image
 };
 
 // One decision per image of the pass, in the same order. Candidates per image, in the order of

@@ -103,9 +103,9 @@ int report_error(const Error& error) {
 }
 
 int run_verify(const std::vector<std::string>& args) {
-    const OptionSpec spec{{"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
-                          {"--platform", "--max-layer-size", "--trust", "--reference", "--signature", "--payload",
-                           "--bundle"}};
+    const OptionSpec spec{
+        {"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
+        {"--platform", "--max-layer-size", "--trust", "--reference", "--signature", "--payload", "--bundle"}};
     auto parsed = parse_options(args, spec, "verify");
     if (!parsed) {
         // --json promises one JSON document whatever happens, a bad command line included.
@@ -137,7 +137,8 @@ int run_verify(const std::vector<std::string>& args) {
     context.integrity_only = integrity_only;
     const DetachedSignatureFiles detached_files{parsed->value("--signature"), parsed->value("--payload"),
                                                 parsed->value("--bundle")};
-    if (integrity_only && (parsed->value("--trust") || parsed->value("--reference") || detached_files.any())) {
+    if (integrity_only &&
+        (parsed->value("--trust") || parsed->value("--reference") || detached_files.any())) {
         return fail(make_error(Errc::usage,
                                "--integrity-only checks no signatures: --trust, --reference, "
                                "--signature, --payload and --bundle do not apply"));
