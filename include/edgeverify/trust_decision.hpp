@@ -40,16 +40,21 @@ struct TrustDecision {
     bool admits() const { return !failure || mode == PolicyMode::audit; }
 };
 
-// Checks one candidate against the image and the scope's key signers.
-// Simple signing: payload parsed strictly, signed digest (the image's manifest or the index it
-// was selected from), docker-reference (repository, or exact with referenceMatch "exact"),
-// the signature against each key signer over the exact payload bytes, then a Rekor SET in the
-// dev.sigstore.cosign/bundle annotation when present (verified against the store's Rekor keys
-// and bound to the signature; a SET that fails refuses the signature).
-// Sigstore bundle: parsed strictly; messageSignature -> the artifact (candidate.artifact, else the
-// manifest itself: messageDigest must equal the image digest) and the signature over it; DSSE ->
-// PAE signature, in-toto subject must include the image digest; publicKey bundles only (a
-// certificate -> refused: keyless verification is issue 8); tlog SETs verified like above.
+// Checks one candidate against the image and the scope's key signers (docs/trust-policy.md
+// "How signatures are verified"). What the signature binds is checked before the key material.
+// Simple signing (kind "cosign"): payload parsed strictly, signed digest (the image's manifest or
+// the index it was selected from), docker-reference (repository, or exact with referenceMatch
+// "exact": same tag or digest; tag vs digest refused), the signature against each key signer over
+// the exact payload bytes, then the Rekor SET of the dev.sigstore.cosign/bundle annotation when
+// the store holds Rekor keys (an unknown log, a bad SET, a body naming another signature or key
+// refuses the signature; with no Rekor key in the store the annotation is not checked).
+// Sigstore bundle (kind "sigstore-bundle"): parsed strictly; messageSignature -> the artifact
+// (candidate.artifact: messageDigest = sha256(artifact), and the artifact is a simple-signing
+// payload bound like above; else the manifest itself: messageDigest = the image digest, signature
+// checked over that digest); DSSE -> in-toto payload type, a subject equal to the image digest,
+// signature over the PAE; publicKey bundles only (a certificate -> refused: keyless verification
+// is issue 8); the hint only orders the key search. Tlog entries with a SET from a known log are
+// verified and bound (failure refuses); entries from unknown logs are ignored and noted.
 // With requireTransparencyLog, a signature without a verified SET is refused.
 SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageResult& image,
                                const ImageReference& reference, const Scope& scope, const TrustStore& store);
