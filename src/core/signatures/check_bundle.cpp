@@ -14,7 +14,7 @@ namespace {
 // What the signature covers, once the content binding is known.
 struct Signed {
     std::string_view signature;
-    std::string message;            // the bytes signed (DSSE PAE, or the artifact)
+    std::string message;              // the bytes signed (DSSE PAE, or the artifact)
     std::optional<Digest> prehashed;  // messageSignature over the manifest: its digest instead
     RekorBinding binding;
 };
@@ -22,16 +22,19 @@ struct Signed {
 // The digest among the manifest's and the index's that `digests` holds, if any.
 std::optional<Digest> image_digest_among(const std::vector<Digest>& digests, const ImageResult& image) {
     for (const Digest& digest : digests) {
-        if (digest == image.manifest_digest || (image.index_digest && digest == *image.index_digest)) return digest;
+        if (digest == image.manifest_digest || (image.index_digest && digest == *image.index_digest))
+            return digest;
     }
     return std::nullopt;
 }
 
 // DSSE: an in-toto statement whose subjects include the image.
-std::optional<std::string> bind_dsse(const SigstoreBundle::DsseEnvelope& dsse, const SignatureCandidate& candidate,
-                                     const ImageResult& image, SignatureCheck& check, Signed& out) {
+std::optional<std::string> bind_dsse(const SigstoreBundle::DsseEnvelope& dsse,
+                                     const SignatureCandidate& candidate, const ImageResult& image,
+                                     SignatureCheck& check, Signed& out) {
     if (dsse.payload_type != sigstore::kInTotoPayloadType) {
-        return "DSSE payload type " + dsse.payload_type + " is not " + std::string(sigstore::kInTotoPayloadType);
+        return "DSSE payload type " + dsse.payload_type + " is not " +
+               std::string(sigstore::kInTotoPayloadType);
     }
     auto subjects = intoto_subject_digests(dsse.payload, "in-toto statement of " + candidate.origin);
     if (!subjects) return describe(subjects.error());
@@ -66,7 +69,8 @@ std::optional<std::string> bind_message(const SigstoreBundle::MessageSignature& 
         }
         auto payload = parse_simple_signing_payload(*candidate.artifact, "artifact of " + candidate.origin);
         if (!payload) return "the artifact is not a simple-signing payload: " + describe(payload.error());
-        if (auto refusal = simple_signing_binding_refusal(*payload, image, reference, scope, check)) return refusal;
+        if (auto refusal = simple_signing_binding_refusal(*payload, image, reference, scope, check))
+            return refusal;
         out.message = *candidate.artifact;
         out.binding.signed_bytes_digest = artifact_digest;
         return std::nullopt;
@@ -114,7 +118,8 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
             continue;
         }
         if (!knows_log(store, tlog.entry.log_id)) {
-            add_note(what + " is from log " + hex_of(tlog.entry.log_id) + ", unknown to the trust store: ignored");
+            add_note(what + " is from log " + hex_of(tlog.entry.log_id) +
+                     ", unknown to the trust store: ignored");
             continue;
         }
         if (auto refusal = check_rekor_entry(tlog.entry, binding, store, what, candidate.origin, check)) {
@@ -135,17 +140,17 @@ SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResu
         check.reason = std::move(reason);
         return check;
     };
-    if (!candidate.media_type.empty() && !candidate.media_type.starts_with(sigstore::kBundleMediaTypePrefix)) {
+    if (!candidate.media_type.empty() &&
+        !candidate.media_type.starts_with(sigstore::kBundleMediaTypePrefix)) {
         return refuse("media type " + candidate.media_type + " is not a Sigstore bundle");
     }
     auto bundle = parse_sigstore_bundle(candidate.payload, candidate.origin);
     if (!bundle) return refuse(describe(bundle.error()));
 
     Signed signed_content;
-    const auto unbound = bundle->dsse
-                             ? bind_dsse(*bundle->dsse, candidate, image, check, signed_content)
-                             : bind_message(*bundle->message_signature, candidate, image, reference, scope, check,
-                                            signed_content);
+    const auto unbound = bundle->dsse ? bind_dsse(*bundle->dsse, candidate, image, check, signed_content)
+                                      : bind_message(*bundle->message_signature, candidate, image, reference,
+                                                     scope, check, signed_content);
     if (unbound) return refuse(*unbound);
 
     if (bundle->material != BundleMaterial::public_key) {
@@ -164,7 +169,8 @@ SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResu
         signed_content.binding.signature = std::string(signed_content.signature);
         signed_content.binding.public_key_der = key.key->key.spki_der();
         std::string note;
-        if (auto refusal = check_tlog_entries(*bundle, signed_content.binding, candidate, store, check, note)) {
+        if (auto refusal =
+                check_tlog_entries(*bundle, signed_content.binding, candidate, store, check, note)) {
             return refuse("verified with " + key.signer->key->path + ", but " + *refusal);
         }
         check.accepted = true;

@@ -20,12 +20,13 @@ std::optional<std::string> exact_reference_refusal(std::string_view written, con
                                                    const ImageReference& reference, const Scope& scope) {
     const std::string rule = " (scope " + scope.name + " sets referenceMatch \"exact\")";
     if (!names_tag_or_digest(written)) {
-        return "signed for repository " + signed_ref.name() + " only, without a tag or digest; the image is " +
-               reference.str() + rule;
+        return "signed for repository " + signed_ref.name() +
+               " only, without a tag or digest; the image is " + reference.str() + rule;
     }
     if (signed_ref.digest.has_value() != reference.digest.has_value()) {
         return "signed for " + signed_ref.str() + (signed_ref.digest ? " (a digest)" : " (a tag)") +
-               ", the image reference " + reference.str() + (reference.digest ? " names a digest" : " names a tag") +
+               ", the image reference " + reference.str() +
+               (reference.digest ? " names a digest" : " names a tag") +
                ": an exact match needs the same tag or digest" + rule;
     }
     if (signed_ref.str() != reference.str()) {
@@ -98,11 +99,12 @@ std::vector<KeyCandidate> key_candidates(const Scope& scope, const TrustStore& s
 }
 
 std::string no_key_reason(const Scope& scope) {
-    const bool any_key_signer =
-        std::any_of(scope.signers.begin(), scope.signers.end(), [](const SignerSpec& s) { return s.key.has_value(); });
-    return any_key_signer ? "no key signer of scope " + scope.name + " verifies the signature"
-                          : "scope " + scope.name +
-                                " has no key signer (sigstore and x509 signers are not verified by this build)";
+    const bool any_key_signer = std::any_of(scope.signers.begin(), scope.signers.end(),
+                                            [](const SignerSpec& s) { return s.key.has_value(); });
+    return any_key_signer
+               ? "no key signer of scope " + scope.name + " verifies the signature"
+               : "scope " + scope.name +
+                     " has no key signer (sigstore and x509 signers are not verified by this build)";
 }
 
 bool knows_log(const TrustStore& store, std::string_view log_id) {
@@ -131,7 +133,8 @@ void apply_transparency_requirement(const Scope& scope, const std::string& unver
     if (!check.accepted || !scope.require_transparency_log || check.transparency_log_verified) return;
     check.accepted = false;
     check.signer.clear();
-    check.reason = "scope " + scope.name + " requires a verified Rekor entry (SET) and this signature has none" +
+    check.reason = "scope " + scope.name +
+                   " requires a verified Rekor entry (SET) and this signature has none" +
                    (unverified_note.empty() ? std::string() : " (" + unverified_note + ")");
 }
 

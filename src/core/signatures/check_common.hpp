@@ -38,7 +38,8 @@ struct KeyCandidate {
 // The scope's key signers whose key the store holds, in policy order, except that those whose
 // key matches `hint` (cosign's base64 sha256(SPKI), or its hex as sigstore-js writes it) come
 // first. The hint only orders the search: it is never trusted by itself.
-std::vector<KeyCandidate> key_candidates(const Scope& scope, const TrustStore& store, std::string_view hint = {});
+std::vector<KeyCandidate> key_candidates(const Scope& scope, const TrustStore& store,
+                                         std::string_view hint = {});
 // Whether `hint` names `key` (either spelling above).
 bool hint_names(std::string_view hint, const PublicKey& key);
 

@@ -15,7 +15,8 @@ using namespace signatures_detail;
 // key", issue 3); then an unknown log, a bad SET or a body naming another signature refuses.
 // Returns the refusal reason, or nullopt; `note` says why no SET was verified.
 std::optional<std::string> check_cosign_set(const SignatureCandidate& candidate, const TrustedKey& key,
-                                            const TrustStore& store, SignatureCheck& check, std::string& note) {
+                                            const TrustStore& store, SignatureCheck& check,
+                                            std::string& note) {
     const auto annotation = candidate.annotations.find(std::string(cosign::kBundleAnnotation));
     if (annotation == candidate.annotations.end()) {
         note = "no " + std::string(cosign::kBundleAnnotation) + " annotation";
@@ -39,7 +40,8 @@ std::optional<std::string> check_cosign_set(const SignatureCandidate& candidate,
 }
 
 SignatureCheck check_simple_signing(const SignatureCandidate& candidate, const ImageResult& image,
-                                    const ImageReference& reference, const Scope& scope, const TrustStore& store) {
+                                    const ImageReference& reference, const Scope& scope,
+                                    const TrustStore& store) {
     SignatureCheck check;
     check.origin = candidate.origin;
     check.kind = "cosign";

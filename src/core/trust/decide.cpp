@@ -45,8 +45,8 @@ TrustDecision decide_trust(const TrustStore& store, const ImageReference& refere
         if (check.accepted && scope->require_transparency_log && !check.transparency_log_verified) {
             check.accepted = false;
             check.signer.clear();
-            check.reason = "scope " + scope->name +
-                           " requires a verified Rekor entry (SET) and this signature has none";
+            check.reason =
+                "scope " + scope->name + " requires a verified Rekor entry (SET) and this signature has none";
         }
         if (check.accepted) {
             const auto signer = std::find_if(scope->signers.begin(), scope->signers.end(),
@@ -55,7 +55,8 @@ TrustDecision decide_trust(const TrustStore& store, const ImageReference& refere
                 const auto key = store.keys.find(signer->key->path);
                 const std::string identity =
                     key != store.keys.end() ? key->second.key.spki_der() : signer->key->path;
-                if (satisfied_keys.insert(identity).second) decision.satisfied_signers.push_back(check.signer);
+                if (satisfied_keys.insert(identity).second)
+                    decision.satisfied_signers.push_back(check.signer);
             }
         }
         decision.signatures.push_back(std::move(check));

@@ -206,8 +206,9 @@ Status parse_signatures(const ObjectReader& reader, Scope& scope) {
     if (reader.has("referenceMatch")) {
         const Json& value = reader.at("referenceMatch");
         if (!value.is_string()) {
-            return reader.error_at("referenceMatch", std::string("expected \"repository\" or \"exact\", got ") +
-                                                         value.type_name());
+            return reader.error_at(
+                "referenceMatch",
+                std::string("expected \"repository\" or \"exact\", got ") + value.type_name());
         }
         const auto text = value.get<std::string>();
         if (text == "repository") {

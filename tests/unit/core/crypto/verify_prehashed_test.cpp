@@ -19,7 +19,9 @@ PublicKey load(const std::string& name) {
     return std::move(*key);
 }
 
-Digest message_digest() { return digest_of(DigestAlgorithm::sha256, key_file("message.txt")); }
+Digest message_digest() {
+    return digest_of(DigestAlgorithm::sha256, key_file("message.txt"));
+}
 
 }  // namespace
 
@@ -41,7 +43,8 @@ TEST_SUITE("crypto") {
         for (const Case& c : cases) {
             CAPTURE(c.signature);
             const PublicKey key = load(c.key);
-            const auto verified = verify_signature_prehashed(key, message_digest(), key_file(c.signature), c.scheme);
+            const auto verified =
+                verify_signature_prehashed(key, message_digest(), key_file(c.signature), c.scheme);
             CHECK_MESSAGE(verified, (verified ? "" : verified.error().message));
         }
     }
@@ -50,27 +53,29 @@ TEST_SUITE("crypto") {
         const PrivateKey signer = generate_ecdsa_p256_key().value();
         const std::string signature = signer.sign("manifest bytes").value();
         const PublicKey key = signer.public_key().value();
-        CHECK(verify_signature_prehashed(key, digest_of(DigestAlgorithm::sha256, "manifest bytes"), signature));
+        CHECK(
+            verify_signature_prehashed(key, digest_of(DigestAlgorithm::sha256, "manifest bytes"), signature));
     }
 
     TEST_CASE("a signature over another digest is signature_invalid") {
         const PublicKey key = load("p256");
-        const auto verified =
-            verify_signature_prehashed(key, digest_of(DigestAlgorithm::sha256, "other"), key_file("p256.sig"));
+        const auto verified = verify_signature_prehashed(key, digest_of(DigestAlgorithm::sha256, "other"),
+                                                         key_file("p256.sig"));
         REQUIRE_FALSE(verified);
         CHECK(verified.error().code == Errc::signature_invalid);
         CHECK(verified.error().message == "signature does not verify with the ecdsa-p256 key");
     }
 
     TEST_CASE("an RSA PKCS#1 v1.5 signature does not pass as PSS over the digest") {
-        const auto verified = verify_signature_prehashed(load("rsa2048"), message_digest(), key_file("rsa2048.sig"),
-                                                         SignatureScheme::rsa_pss_sha256);
+        const auto verified = verify_signature_prehashed(
+            load("rsa2048"), message_digest(), key_file("rsa2048.sig"), SignatureScheme::rsa_pss_sha256);
         REQUIRE_FALSE(verified);
         CHECK(verified.error().code == Errc::signature_invalid);
     }
 
     TEST_CASE("Ed25519 cannot verify over a digest") {
-        const auto verified = verify_signature_prehashed(load("ed25519"), message_digest(), key_file("ed25519.sig"));
+        const auto verified =
+            verify_signature_prehashed(load("ed25519"), message_digest(), key_file("ed25519.sig"));
         REQUIRE_FALSE(verified);
         CHECK(verified.error().code == Errc::unsupported_key);
         CHECK(verified.error().message == "pure Ed25519 signs the message, not a digest");

@@ -9,7 +9,8 @@ using namespace edgeverify::test;
 TEST_SUITE("trust") {
     TEST_CASE("a DSSE bundle whose in-toto subject is the image verifies with the signer's key") {
         Fixture f;
-        const SignatureCheck check = f.check(bundle_candidate(dsse_bundle(f.b, f.statement(f.image.manifest_digest))));
+        const SignatureCheck check =
+            f.check(bundle_candidate(dsse_bundle(f.b, f.statement(f.image.manifest_digest))));
         CAPTURE(check.reason);
         CHECK(check.accepted);
         CHECK(check.kind == "sigstore-bundle");
@@ -22,7 +23,8 @@ TEST_SUITE("trust") {
     TEST_CASE("a DSSE bundle over the index the image was selected from is accepted") {
         Fixture f;
         f.image.index_digest = sha256_of("the index");
-        const SignatureCheck check = f.check(bundle_candidate(dsse_bundle(f.a, f.statement(*f.image.index_digest))));
+        const SignatureCheck check =
+            f.check(bundle_candidate(dsse_bundle(f.a, f.statement(*f.image.index_digest))));
         CHECK(check.accepted);
         CHECK(check.signed_digest == f.image.index_digest->str());
     }
@@ -88,7 +90,8 @@ TEST_SUITE("trust") {
     TEST_CASE("a hex sha256(SPKI) hint, as sigstore-js writes it, is accepted as a hint") {
         Fixture f;
         Json bundle = dsse_bundle(f.b, f.statement(f.image.manifest_digest));
-        bundle["verificationMaterial"]["publicKey"]["hint"] = sha256_of(f.b.public_key().value().spki_der()).hex();
+        bundle["verificationMaterial"]["publicKey"]["hint"] =
+            sha256_of(f.b.public_key().value().spki_der()).hex();
         const SignatureCheck check = f.check(bundle_candidate(bundle));
         CHECK(check.accepted);
         CHECK(check.reason.find("hint names another key") == std::string::npos);
@@ -101,7 +104,8 @@ TEST_SUITE("trust") {
         SignatureCheck check = f.check(bundle_candidate(bundle));
         CAPTURE(check.reason);
         CHECK_FALSE(check.accepted);
-        CHECK(check.reason == "keyless (certificate) bundles need Fulcio verification, not in this build (issue 8)");
+        CHECK(check.reason ==
+              "keyless (certificate) bundles need Fulcio verification, not in this build (issue 8)");
 
         bundle["dsseEnvelope"]["payload"] = base64_encode(f.statement(sha256_of(kOtherManifest)));
         check = f.check(bundle_candidate(bundle));
@@ -120,8 +124,9 @@ TEST_SUITE("trust") {
     TEST_CASE("a messageSignature over another manifest is refused without an artifact") {
         Fixture f;
         const SignatureCheck check = f.check(bundle_candidate(message_bundle(f.a, kOtherManifest)));
-        CHECK(check.reason == "message digest " + sha256_of(kOtherManifest).str() + " is not this image (manifest " +
-                                  f.image.manifest_digest.str() + "), and no detached artifact was given");
+        CHECK(check.reason == "message digest " + sha256_of(kOtherManifest).str() +
+                                  " is not this image (manifest " + f.image.manifest_digest.str() +
+                                  "), and no detached artifact was given");
     }
 
     TEST_CASE("a messageSignature over a simple-signing artifact binds the artifact's digest and reference") {
@@ -134,15 +139,17 @@ TEST_SUITE("trust") {
 
         const std::string elsewhere = f.payload(f.image.manifest_digest, "registry.example.com/other/app");
         check = f.check(bundle_candidate(message_bundle(f.a, elsewhere), elsewhere));
-        CHECK(check.reason == "signed for repository registry.example.com/other/app, the image is "
-                              "registry.example.com/fleet/app");
+        CHECK(check.reason ==
+              "signed for repository registry.example.com/other/app, the image is "
+              "registry.example.com/fleet/app");
     }
 
     TEST_CASE("a messageDigest that does not match the artifact is refused") {
         Fixture f;
         const std::string artifact = f.payload(f.image.manifest_digest);
         Json bundle = message_bundle(f.a, artifact);
-        bundle["messageSignature"]["messageDigest"]["digest"] = base64_encode(raw_bytes(sha256_of("something else")));
+        bundle["messageSignature"]["messageDigest"]["digest"] =
+            base64_encode(raw_bytes(sha256_of("something else")));
         const SignatureCheck check = f.check(bundle_candidate(bundle, artifact));
         CHECK_FALSE(check.accepted);
         CHECK(check.reason == "message digest does not match the artifact");
@@ -168,9 +175,11 @@ TEST_SUITE("trust") {
 
     TEST_CASE("a candidate whose layer media type is not a bundle is refused before parsing") {
         Fixture f;
-        SignatureCandidate candidate = bundle_candidate(dsse_bundle(f.a, f.statement(f.image.manifest_digest)));
+        SignatureCandidate candidate =
+            bundle_candidate(dsse_bundle(f.a, f.statement(f.image.manifest_digest)));
         candidate.media_type = "application/vnd.cncf.notary.signature";
-        CHECK(f.check(candidate).reason == "media type application/vnd.cncf.notary.signature is not a Sigstore bundle");
+        CHECK(f.check(candidate).reason ==
+              "media type application/vnd.cncf.notary.signature is not a Sigstore bundle");
     }
 
     TEST_CASE("a bundle whose JSON is broken is refused with a json error") {

@@ -24,7 +24,9 @@ inline const std::string kOtherManifest = R"({"schemaVersion":2,"note":"image B"
 inline const std::string kReference = "registry.example.com/fleet/app:1.0";
 inline const std::string kBundleV01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
 
-inline Digest sha256_of(std::string_view bytes) { return digest_of(DigestAlgorithm::sha256, bytes); }
+inline Digest sha256_of(std::string_view bytes) {
+    return digest_of(DigestAlgorithm::sha256, bytes);
+}
 
 inline std::string raw_bytes(const Digest& digest) {
     std::string raw;
@@ -33,7 +35,9 @@ inline std::string raw_bytes(const Digest& digest) {
     return raw;
 }
 
-inline PrivateKey new_key() { return generate_ecdsa_p256_key().value(); }
+inline PrivateKey new_key() {
+    return generate_ecdsa_p256_key().value();
+}
 
 // A fake Rekor log: its key signs SETs; `rekor` is what a trust store holding it trusts.
 struct FakeLog {
@@ -58,7 +62,8 @@ struct FakeLog {
 };
 
 // A hashedrekord 0.0.1 body logging `signature` by `signer` over bytes with digest `signed`.
-inline std::string hashedrekord_body(std::string_view signature, const PrivateKey& signer, const Digest& signed_digest) {
+inline std::string hashedrekord_body(std::string_view signature, const PrivateKey& signer,
+                                     const Digest& signed_digest) {
     Json body = {{"apiVersion", "0.0.1"},
                  {"kind", "hashedrekord"},
                  {"spec",
@@ -74,11 +79,12 @@ inline std::string dsse_body(std::string_view payload, std::string_view signatur
     Json body = {{"apiVersion", "0.0.1"},
                  {"kind", "dsse"},
                  {"spec",
-                  {{"envelopeHash", {{"algorithm", "sha256"}, {"value", sha256_of(dsse_pae(sigstore::kInTotoPayloadType, payload)).hex()}}},
+                  {{"envelopeHash",
+                    {{"algorithm", "sha256"},
+                     {"value", sha256_of(dsse_pae(sigstore::kInTotoPayloadType, payload)).hex()}}},
                    {"payloadHash", {{"algorithm", "sha256"}, {"value", sha256_of(payload).hex()}}},
-                   {"signatures",
-                    Json::array({{{"signature", base64_encode(signature)},
-                                  {"verifier", base64_encode(signer.public_key_pem())}}})}}}};
+                   {"signatures", Json::array({{{"signature", base64_encode(signature)},
+                                                {"verifier", base64_encode(signer.public_key_pem())}}})}}}};
     return body.dump();
 }
 
@@ -137,11 +143,13 @@ inline Json message_bundle(const PrivateKey& key, const std::string& artifact) {
     return {{"mediaType", sigstore::kBundleMediaTypeV03},
             {"verificationMaterial", public_key_material(key.public_key().value().hint())},
             {"messageSignature",
-             {{"messageDigest", {{"algorithm", "SHA2_256"}, {"digest", base64_encode(raw_bytes(sha256_of(artifact)))}}},
+             {{"messageDigest",
+               {{"algorithm", "SHA2_256"}, {"digest", base64_encode(raw_bytes(sha256_of(artifact)))}}},
               {"signature", base64_encode(key.sign(artifact).value())}}}};
 }
 
-inline SignatureCandidate bundle_candidate(const Json& bundle, std::optional<std::string> artifact = std::nullopt) {
+inline SignatureCandidate bundle_candidate(const Json& bundle,
+                                           std::optional<std::string> artifact = std::nullopt) {
     SignatureCandidate c;
     c.kind = CandidateKind::sigstore_bundle;
     c.origin = "--bundle test.sigstore.json";
@@ -181,10 +189,13 @@ struct Fixture {
         store.keys.emplace("keys/b.pub", TrustedKey{"keys/b.pub", b.public_key().value()});
     }
     Scope& scope() { return store.policy.scopes.front(); }
-    std::string payload(const Digest& digest, const std::string& docker_reference = "registry.example.com/fleet/app") const {
+    std::string payload(const Digest& digest,
+                        const std::string& docker_reference = "registry.example.com/fleet/app") const {
         return make_simple_signing_payload(docker_reference, digest);
     }
-    std::string statement(const Digest& digest) const { return make_cosign_sign_statement("registry.example.com/fleet/app", digest); }
+    std::string statement(const Digest& digest) const {
+        return make_cosign_sign_statement("registry.example.com/fleet/app", digest);
+    }
     SignatureCheck check(const SignatureCandidate& c) {
         return check_signature(c, image, reference, scope(), store);
     }

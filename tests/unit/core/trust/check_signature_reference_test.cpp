@@ -21,7 +21,8 @@ TEST_SUITE("trust") {
         CHECK(check_as(f, kReference, "registry.example.com/fleet/app:2.0").accepted);
         const SignatureCheck check = check_as(f, kReference, "registry.example.com/fleet/other");
         CHECK(check.reason ==
-              "signed for repository registry.example.com/fleet/other, the image is registry.example.com/fleet/app");
+              "signed for repository registry.example.com/fleet/other, the image is "
+              "registry.example.com/fleet/app");
     }
 
     TEST_CASE("exact match accepts the same tag and the same digest") {
@@ -39,17 +40,19 @@ TEST_SUITE("trust") {
         Fixture f;
         f.scope().reference_match = ReferenceMatch::exact;
         const SignatureCheck check = check_as(f, kReference, "registry.example.com/fleet/app:2.0");
-        CHECK(check.reason == "signed for registry.example.com/fleet/app:2.0, the image is "
-                              "registry.example.com/fleet/app:1.0 (scope fleet sets referenceMatch \"exact\")");
+        CHECK(check.reason ==
+              "signed for registry.example.com/fleet/app:2.0, the image is "
+              "registry.example.com/fleet/app:1.0 (scope fleet sets referenceMatch \"exact\")");
     }
 
     TEST_CASE("exact match refuses a repository-only reference") {
         Fixture f;
         f.scope().reference_match = ReferenceMatch::exact;
         const SignatureCheck check = check_as(f, kReference, "registry.example.com/fleet/app");
-        CHECK(check.reason == "signed for repository registry.example.com/fleet/app only, without a tag or digest; "
-                              "the image is registry.example.com/fleet/app:1.0 (scope fleet sets referenceMatch "
-                              "\"exact\")");
+        CHECK(check.reason ==
+              "signed for repository registry.example.com/fleet/app only, without a tag or digest; "
+              "the image is registry.example.com/fleet/app:1.0 (scope fleet sets referenceMatch "
+              "\"exact\")");
     }
 
     TEST_CASE("exact match refuses a tag against a digest reference and a digest against a tag") {
@@ -57,14 +60,15 @@ TEST_SUITE("trust") {
         f.scope().reference_match = ReferenceMatch::exact;
         const std::string by_digest = "registry.example.com/fleet/app@" + f.image.manifest_digest.str();
         SignatureCheck check = check_as(f, by_digest, kReference);
-        CHECK(check.reason == "signed for registry.example.com/fleet/app:1.0 (a tag), the image reference " +
-                                  by_digest +
-                                  " names a digest: an exact match needs the same tag or digest (scope fleet sets "
-                                  "referenceMatch \"exact\")");
+        CHECK(check.reason ==
+              "signed for registry.example.com/fleet/app:1.0 (a tag), the image reference " + by_digest +
+                  " names a digest: an exact match needs the same tag or digest (scope fleet sets "
+                  "referenceMatch \"exact\")");
         check = check_as(f, kReference, by_digest);
-        CHECK(check.reason == "signed for " + by_digest +
-                                  " (a digest), the image reference registry.example.com/fleet/app:1.0 names a tag: "
-                                  "an exact match needs the same tag or digest (scope fleet sets referenceMatch "
-                                  "\"exact\")");
+        CHECK(check.reason ==
+              "signed for " + by_digest +
+                  " (a digest), the image reference registry.example.com/fleet/app:1.0 names a tag: "
+                  "an exact match needs the same tag or digest (scope fleet sets referenceMatch "
+                  "\"exact\")");
     }
 }

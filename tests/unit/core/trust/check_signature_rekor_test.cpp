@@ -20,7 +20,8 @@ SignatureCandidate logged_cosign(Fixture& f, const PrivateKey& key, const FakeLo
 Json logged_bundle(const PrivateKey& key, const FakeLog& log) {
     Json bundle = message_bundle(key, kManifest);
     bundle["mediaType"] = kBundleV01;
-    const std::string signature = base64_decode(bundle["messageSignature"]["signature"].get<std::string>(), "").value();
+    const std::string signature =
+        base64_decode(bundle["messageSignature"]["signature"].get<std::string>(), "").value();
     const RekorSignedEntry entry = log.entry(hashedrekord_body(signature, key, sha256_of(kManifest)));
     bundle["verificationMaterial"]["tlogEntries"] = Json::array({bundle_tlog_entry(entry)});
     return bundle;
@@ -40,8 +41,9 @@ TEST_SUITE("trust") {
         CHECK(check.transparency_log_verified);
         CHECK(check.transparency_log == "rekor/test.pub");
         CHECK(check.integrated_time == 1700000000);
-        CHECK(check.reason == "verified with keys/a.pub (ecdsa-p256); Rekor SET verified with rekor/test.pub, "
-                              "integrated time 1700000000");
+        CHECK(check.reason ==
+              "verified with keys/a.pub (ecdsa-p256); Rekor SET verified with rekor/test.pub, "
+              "integrated time 1700000000");
     }
 
     TEST_CASE("a cosign SET from a log the store does not know refuses the signature") {
@@ -51,7 +53,8 @@ TEST_SUITE("trust") {
         const SignatureCheck check = f.check(logged_cosign(f, f.a, log));
         CHECK_FALSE(check.accepted);
         CHECK(check.reason == "verified with keys/a.pub, but Rekor SET is from log " +
-                                  hex_bytes(log.rekor_key().log_id) + ", which the trust store does not know");
+                                  hex_bytes(log.rekor_key().log_id) +
+                                  ", which the trust store does not know");
     }
 
     TEST_CASE("a cosign SET whose integrated time was changed does not verify") {
@@ -74,13 +77,15 @@ TEST_SUITE("trust") {
         f.store.rekor_keys.push_back(log.rekor_key());
         SignatureCandidate c = cosign_candidate(f.a, f.payload(f.image.manifest_digest));
         const std::string other_signature = f.a.sign("another payload").value();
-        const RekorSignedEntry entry = log.entry(hashedrekord_body(other_signature, f.a, sha256_of(c.payload)));
+        const RekorSignedEntry entry =
+            log.entry(hashedrekord_body(other_signature, f.a, sha256_of(c.payload)));
         c.annotations[std::string(cosign::kBundleAnnotation)] = cosign_set_annotation(entry);
         const SignatureCheck check = f.check(c);
         CAPTURE(check.reason);
         CHECK_FALSE(check.accepted);
-        CHECK(check.reason.starts_with("verified with keys/a.pub, but Rekor SET does not log this signature: "
-                                       "signature-invalid: "));
+        CHECK(
+            check.reason.starts_with("verified with keys/a.pub, but Rekor SET does not log this signature: "
+                                     "signature-invalid: "));
     }
 
     TEST_CASE("a cosign SET is not checked when the store holds no Rekor key") {
@@ -99,8 +104,9 @@ TEST_SUITE("trust") {
         SignatureCheck check = f.check(cosign_candidate(f.a, f.payload(f.image.manifest_digest)));
         CHECK_FALSE(check.accepted);
         CHECK(check.signer.empty());
-        CHECK(check.reason == "scope fleet requires a verified Rekor entry (SET) and this signature has none "
-                              "(no dev.sigstore.cosign/bundle annotation)");
+        CHECK(check.reason ==
+              "scope fleet requires a verified Rekor entry (SET) and this signature has none "
+              "(no dev.sigstore.cosign/bundle annotation)");
         check = f.check(logged_cosign(f, f.a, log));
         CHECK(check.accepted);
         CHECK(check.transparency_log_verified);
@@ -144,15 +150,15 @@ TEST_SUITE("trust") {
         CAPTURE(check.reason);
         CHECK(check.accepted);
         CHECK_FALSE(check.transparency_log_verified);
-        const std::string note =
-            "tlog entry 0 is from log " + hex_bytes(log.rekor_key().log_id) + ", unknown to the trust store: ignored";
+        const std::string note = "tlog entry 0 is from log " + hex_bytes(log.rekor_key().log_id) +
+                                 ", unknown to the trust store: ignored";
         CHECK(check.reason.find(note) != std::string::npos);
 
         f.scope().require_transparency_log = true;
         check = f.check(candidate);
         CHECK_FALSE(check.accepted);
-        CHECK(check.reason == "scope fleet requires a verified Rekor entry (SET) and this signature has none (" +
-                                  note + ")");
+        CHECK(check.reason ==
+              "scope fleet requires a verified Rekor entry (SET) and this signature has none (" + note + ")");
     }
 
     TEST_CASE("a bundle SET from a trusted log that does not verify refuses the signature") {
@@ -173,12 +179,14 @@ TEST_SUITE("trust") {
         f.store.rekor_keys.push_back(log.rekor_key());
         Json bundle = message_bundle(f.a, kManifest);
         bundle["mediaType"] = kBundleV01;
-        const std::string signature = base64_decode(bundle["messageSignature"]["signature"].get<std::string>(), "").value();
+        const std::string signature =
+            base64_decode(bundle["messageSignature"]["signature"].get<std::string>(), "").value();
         const RekorSignedEntry entry = log.entry(hashedrekord_body(signature, f.b, sha256_of(kManifest)));
         bundle["verificationMaterial"]["tlogEntries"] = Json::array({bundle_tlog_entry(entry)});
         const SignatureCheck check = f.check(bundle_candidate(bundle));
         CAPTURE(check.reason);
         CHECK_FALSE(check.accepted);
-        CHECK(check.reason.starts_with("verified with keys/a.pub, but tlog entry 0 does not log this signature: "));
+        CHECK(check.reason.starts_with(
+            "verified with keys/a.pub, but tlog entry 0 does not log this signature: "));
     }
 }

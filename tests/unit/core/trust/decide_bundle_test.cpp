@@ -13,15 +13,17 @@ TEST_SUITE("trust") {
         const std::vector<SignatureCandidate> candidates = {
             cosign_candidate(f.a, f.payload(f.image.manifest_digest)),
             bundle_candidate(dsse_bundle(f.a, f.statement(f.image.manifest_digest)))};
-        const TrustDecision decision = decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
+        const TrustDecision decision =
+            decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
         REQUIRE(decision.signatures.size() == 2);
         CHECK(decision.signatures[0].accepted);
         CHECK(decision.signatures[1].accepted);
         CHECK(decision.satisfied_signers == std::vector<std::string>{"a"});
         REQUIRE(decision.failure);
-        CHECK(decision.failure->message ==
-              "1 of the 2 distinct signer(s) scope fleet requires verified for registry.example.com/fleet/app "
-              "(2 signature(s) considered)");
+        CHECK(
+            decision.failure->message ==
+            "1 of the 2 distinct signer(s) scope fleet requires verified for registry.example.com/fleet/app "
+            "(2 signature(s) considered)");
         CHECK_FALSE(decision.admits());
     }
 
@@ -31,7 +33,8 @@ TEST_SUITE("trust") {
         const std::vector<SignatureCandidate> candidates = {
             cosign_candidate(f.a, f.payload(f.image.manifest_digest)),
             bundle_candidate(message_bundle(f.b, kManifest))};
-        const TrustDecision decision = decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
+        const TrustDecision decision =
+            decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
         CHECK(decision.satisfied_signers == std::vector<std::string>{"a", "b"});
         CHECK_FALSE(decision.failure);
         CHECK(decision.admits());
@@ -45,7 +48,8 @@ TEST_SUITE("trust") {
         const std::vector<SignatureCandidate> candidates = {
             cosign_candidate(f.a, f.payload(f.image.manifest_digest)),
             bundle_candidate(dsse_bundle(f.a, f.statement(f.image.manifest_digest)))};
-        const TrustDecision decision = decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
+        const TrustDecision decision =
+            decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
         CHECK(decision.satisfied_signers.size() == 1);
         CHECK(decision.failure);
     }
@@ -53,8 +57,10 @@ TEST_SUITE("trust") {
     TEST_CASE("requireTransparencyLog refuses signatures without a verified SET, and the image with them") {
         Fixture f;
         f.scope().require_transparency_log = true;
-        const std::vector<SignatureCandidate> candidates = {cosign_candidate(f.a, f.payload(f.image.manifest_digest))};
-        const TrustDecision decision = decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
+        const std::vector<SignatureCandidate> candidates = {
+            cosign_candidate(f.a, f.payload(f.image.manifest_digest))};
+        const TrustDecision decision =
+            decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, candidates);
         REQUIRE(decision.signatures.size() == 1);
         CHECK_FALSE(decision.signatures[0].accepted);
         CHECK(decision.signatures[0].reason.starts_with(
@@ -72,15 +78,17 @@ TEST_SUITE("trust") {
         SignatureCandidate c = cosign_candidate(f.a, f.payload(f.image.manifest_digest));
         c.annotations[std::string(cosign::kBundleAnnotation)] =
             cosign_set_annotation(log.entry(hashedrekord_body(c.signature, f.a, sha256_of(c.payload))));
-        const TrustDecision decision = decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, {c});
+        const TrustDecision decision =
+            decide_trust(f.store, f.reference, f.image, SourceKind::oci_layout, {c});
         CHECK(decision.satisfied_signers == std::vector<std::string>{"a"});
         CHECK_FALSE(decision.failure);
     }
 
     TEST_CASE("a docker-archive is still refused: it cannot carry the signed manifest") {
         Fixture f;
-        const TrustDecision decision = decide_trust(f.store, f.reference, f.image, SourceKind::docker_archive,
-                                                    {cosign_candidate(f.a, f.payload(f.image.manifest_digest))});
+        const TrustDecision decision =
+            decide_trust(f.store, f.reference, f.image, SourceKind::docker_archive,
+                         {cosign_candidate(f.a, f.payload(f.image.manifest_digest))});
         REQUIRE(decision.failure);
         CHECK(decision.failure->message.find("docker-archive cannot carry the signed registry manifest") !=
               std::string::npos);

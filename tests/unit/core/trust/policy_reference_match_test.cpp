@@ -38,10 +38,12 @@ TEST_SUITE("trust") {
         REQUIRE_FALSE(policy);
         CHECK(policy.error().code == Errc::config);
         CHECK(policy.error().message ==
-              "policy.json: scopes[0].signatures.referenceMatch: \"Exact\": expected \"repository\" or \"exact\"");
+              "policy.json: scopes[0].signatures.referenceMatch: \"Exact\": expected \"repository\" or "
+              "\"exact\"");
         auto number = parse_trust_policy(policy_with(R"("referenceMatch":1,)"), "policy.json");
         REQUIRE_FALSE(number);
         CHECK(number.error().message ==
-              "policy.json: scopes[0].signatures.referenceMatch: expected \"repository\" or \"exact\", got number");
+              "policy.json: scopes[0].signatures.referenceMatch: expected \"repository\" or \"exact\", got "
+              "number");
     }
 }
