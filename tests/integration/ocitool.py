@@ -523,6 +523,39 @@ def cmd_layer_stats(args):
     print(json.dumps(stats))
 
 
+# ---------------------------------------------------------------- subcommands: referrers
+
+def cmd_add_blob(args):
+    """add-blob LAYOUT FILE...: store each FILE's bytes as a blob, unlisted (as cosign save
+    leaves referrers); prints each digest."""
+    if len(args) < 2:
+        die("usage: add-blob LAYOUT FILE...")
+    layout = Layout(args[0])
+    for path in args[1:]:
+        with open(path, "rb") as f:
+            print(layout.write_blob(f.read()))
+
+
+def cmd_add_index_entry(args):
+    """add-index-entry LAYOUT MEDIATYPE DIGEST [ref=NAME] [artifactType=TYPE]: append a
+    descriptor of an existing blob to index.json (size from the blob)."""
+    if len(args) < 3:
+        die("usage: add-index-entry LAYOUT MEDIATYPE DIGEST [ref=NAME] [artifactType=TYPE]")
+    layout = Layout(args[0])
+    entry = {"mediaType": args[1], "digest": args[2], "size": len(layout.read_blob(args[2]))}
+    for option in args[3:]:
+        key, _, value = option.partition("=")
+        if key == "ref":
+            entry["annotations"] = {"org.opencontainers.image.ref.name": value}
+        elif key == "artifactType":
+            entry["artifactType"] = value
+        else:
+            die("add-index-entry: unknown option " + option)
+    idx = layout.index()
+    idx.setdefault("manifests", []).append(entry)
+    layout.write_index(idx)
+
+
 COMMANDS = {
     "layer-stats": cmd_layer_stats,
     "info": cmd_info,
@@ -544,6 +577,8 @@ COMMANDS = {
     "deep-index": cmd_deep_index,
     "gzip-file": cmd_gzip_file,
     "add-cosign-sig": cmd_add_cosign_sig,
+    "add-blob": cmd_add_blob,
+    "add-index-entry": cmd_add_index_entry,
 }
 
 if __name__ == "__main__":
