@@ -73,8 +73,8 @@ struct SigstoreBundle {
 // json_* for malformed JSON. Size and depth bounded like every JSON document.
 // proto3 defaults: an absent or null member is the field's default (so an omitted logIndex is 0,
 // an omitted keyid ""); required here are mediaType, verificationMaterial, a tlog entry's logId,
-// kindVersion and canonicalizedBody, a promise's signedEntryTimestamp, a proof's rootHash and
-// checkpoint, every certificate's rawBytes, a message signature, a DSSE payload, payloadType and sig.
+// kindVersion and canonicalizedBody, a promise's signedEntryTimestamp, a proof's rootHash (and
+// its checkpoint from v0.2 on), every certificate's rawBytes, a message signature, a DSSE payload, payloadType and sig.
 Expected<SigstoreBundle> parse_sigstore_bundle(std::string_view json, std::string_view where);
 
 // DSSE v1 pre-authentication encoding:

@@ -61,9 +61,10 @@ Expected<const Json*> array_field(const Json& object, std::string_view key, cons
 Expected<const Json*> object_field(const Json& object, std::string_view key, const At& at, bool required,
                                    std::initializer_list<std::string_view> members);
 
-// Parsed in bundle_tlog.cpp: one verificationMaterial.tlogEntries[i] (`at` is its path), and
-// the number of RFC 3161 timestamps in verificationMaterial.timestampVerificationData.
-Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at);
+// Parsed in bundle_tlog.cpp: one verificationMaterial.tlogEntries[i] (`at` is its path) of a
+// bundle v0.<minor_version> (an inclusion proof needs a checkpoint from v0.2 on), and the number
+// of RFC 3161 timestamps in verificationMaterial.timestampVerificationData.
+Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at, int minor_version);
 Expected<std::size_t> count_rfc3161_timestamps(const Json& data, const At& at);
 
 }  // namespace edgeverify::sigstore_detail

@@ -75,7 +75,7 @@ Status parse_material(const Json& material, const At& at, SigstoreBundle& bundle
     if (*entries != nullptr) {
         for (std::size_t i = 0; i < (*entries)->size(); ++i) {
             const At here = at.field("tlogEntries").item(i);
-            auto entry = parse_tlog_entry((**entries)[i], here);
+            auto entry = parse_tlog_entry((**entries)[i], here, bundle.minor_version);
             if (!entry) return entry.take_error();
             // sigstore-go: v0.1 entries need the promise (SET), v0.2+ entries the Merkle proof.
             if (bundle.minor_version == 1 && !entry->has_inclusion_promise)

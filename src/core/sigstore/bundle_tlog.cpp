@@ -6,8 +6,9 @@
 namespace edgeverify::sigstore_detail {
 namespace {
 
-// inclusionProof: shape only (the Merkle proof and checkpoint are verified by issue 8).
-Status check_inclusion_proof(const Json& proof, const At& at) {
+// inclusionProof: shape only (the Merkle proof and checkpoint are verified by issue 8). v0.1
+// bundles predate checkpoints in proofs (sigstore-conformance's v0.1 bundles have none).
+Status check_inclusion_proof(const Json& proof, const At& at, bool checkpoint_required) {
     if (auto n = int64_field(proof, "logIndex", at); !n) return n.take_error();
     if (auto n = int64_field(proof, "treeSize", at); !n) return n.take_error();
     if (auto root = bytes_field(proof, "rootHash", at, true); !root) return root.take_error();
@@ -21,8 +22,9 @@ Status check_inclusion_proof(const Json& proof, const At& at) {
             if (!base64_decode(hash.get<std::string>(), "")) return violation(here, "invalid base64");
         }
     }
-    auto checkpoint = object_field(proof, "checkpoint", at, true, {"envelope"});
+    auto checkpoint = object_field(proof, "checkpoint", at, checkpoint_required, {"envelope"});
     if (!checkpoint) return checkpoint.take_error();
+    if (*checkpoint == nullptr) return {};
     if (auto envelope = string_field(**checkpoint, "envelope", at.field("checkpoint"), true); !envelope)
         return envelope.take_error();
     return {};
@@ -30,7 +32,7 @@ Status check_inclusion_proof(const Json& proof, const At& at) {
 
 }  // namespace
 
-Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at) {
+Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at, int minor_version) {
     if (auto s = only_members(entry, at,
                               {"logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise",
                                "inclusionProof", "canonicalizedBody"});
@@ -75,7 +77,7 @@ Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at) {
                               {"logIndex", "rootHash", "treeSize", "hashes", "checkpoint"});
     if (!proof) return proof.take_error();
     if (*proof != nullptr) {
-        if (auto s = check_inclusion_proof(**proof, at.field("inclusionProof")); !s) return s.take_error();
+        if (auto s = check_inclusion_proof(**proof, at.field("inclusionProof"), minor_version >= 2); !s) return s.take_error();
         out.has_inclusion_proof = true;
     }
     return out;
