@@ -1,6 +1,7 @@
 // Case kinds of the OCI layout set (oci-layout, docker-archive, manifest-parse,
 // platform-select; see ../shared/vectors/oci-image-layouts/SOURCE.md for their semantics) and
-// the dispatch to the signature shapes of containers-image-cosign (cosign_cases.cpp).
+// the dispatch to the signature shapes of containers-image-cosign (cosign_cases.cpp) and
+// cosign-v3-oci-bundle (bundle_cases.cpp).
 #include "case_kinds.hpp"
 
 #include <fstream>
@@ -110,6 +111,9 @@ CaseOutcome run_case(const Json& c, const fs::path& base) {
     if (kind == "manifest-parse") return judge(expected, parse_manifest_or_index(path));
     if (kind == "platform-select") return check_platform_selection(c, path);
     if (kind == "rekor-set" || kind == "x509-at-time") return run_sigstore_unit_case(kind);
+    if (kind.empty() && c.contains("bundle") && c.contains("artifact_digest")) {
+        return run_bundle_case(c, base, expected == Verdict::valid);
+    }
     if (kind.empty() && c.contains("image") && c.contains("signatures") && c.contains("policy")) {
         return run_signed_image_case(c, base, expected == Verdict::valid);
     }

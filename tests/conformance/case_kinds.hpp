@@ -20,6 +20,10 @@ CaseOutcome run_case(const Json& c, const std::filesystem::path& base);
 // containers-policy.json requirement is translated into an edgeverify trust store (cosign_cases.cpp).
 CaseOutcome run_signed_image_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
 
+// cosign-v3-oci-bundle shape (no "kind"; "bundle", "artifact_digest", "identity", "trusted_root"):
+// the bundle judged by check_signature() for an image with that digest (bundle_cases.cpp).
+CaseOutcome run_bundle_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
+
 // "rekor-set" and "x509-at-time" unit cases: fail with the reason while not implemented.
 CaseOutcome run_sigstore_unit_case(const std::string& kind);
 
