@@ -281,6 +281,9 @@ expect_exit 0 -- umoci ls --layout "$B"
 check_eq "umoci ls: still only the image tag (the referrer has none)" "$(cat "$WORK/last.out")" "1.0"
 expect_exit 0 -- "${SKOPEO[@]}" copy --quiet "oci:$B:1.0" "oci:$WORK/bundle-copy:1.0"
 expect_exit 0 -- "${SKOPEO[@]}" inspect "oci:$B:1.0"
+# End to end: edgeverify's own verifier finds the referrer and admits the image on it alone.
+expect_admitted "verify --trust admits the layout on its bundle referrer" release "referrer sha256:" -- \
+    "$B" --trust "$WORK/trust" --reference "$REF"
 
 BA="$WORK/bundle.oci.tar"
 cp "$FIX/image.oci.tar" "$BA"
@@ -291,5 +294,7 @@ check_eq "sign --bundle (oci-archive): referrer manifest, bundle and index entry
     "$(check_referrer "$BA" "$BAMANIFEST" "$ARCHIVE_REPO")" ok
 expect_exit 0 -- "${SKOPEO[@]}" inspect "oci-archive:$BA:localhost/edgeverify/test:1.0"
 expect_verified "the oci-archive with a bundle referrer keeps its integrity" -- "$BA"
+expect_admitted "verify --trust admits the oci-archive on its bundle referrer" release "referrer sha256:" -- \
+    "$BA" --trust "$WORK/trust-local"
 
 finish
