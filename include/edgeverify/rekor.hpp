@@ -26,11 +26,14 @@ struct RekorKey {
     std::optional<std::int64_t> valid_until;  // unix seconds, inclusive
 };
 
-// The `tlogs` of a trusted_root.json (FORMATS.md B.3) as Rekor keys. A tlog without
-// validFor.start, with a key that does not parse, or a logId that is not sha256(SPKI) is an
-// error naming `where` and the JSON path (a trust root is configuration: never skipped).
-// Other members (certificateAuthorities, ctlogs, timestampAuthorities) are accepted and ignored
-// here. Errors: json_*, Errc::config.
+// The `tlogs` of a trusted_root.json (FORMATS.md B.3) as Rekor keys, origin
+// "<where> tlogs[i]". A tlog without validFor.start, with a key that does not parse, or a logId
+// that is not sha256(SPKI) (for Ed25519 logs, the C2SP note key id sha256(host || "\n" || 0x01 ||
+// key) is accepted too, as Rekor v2 roots write it) is an error naming `where` and the JSON path
+// (a trust root is configuration: never skipped). validFor.end is optional (null = absent).
+// Media types: ...trustedroot+json;version=0.1 and ...trustedroot.v0.2+json. Other members
+// (certificateAuthorities, ctlogs, timestampAuthorities) are accepted and ignored here; members
+// the proto does not have are refused. Errors: json_*, Errc::config.
 Expected<std::vector<RekorKey>> parse_trusted_root_tlogs(std::string_view json, std::string_view where);
 
 // One Rekor v1 entry as a SET covers it.
@@ -67,9 +70,14 @@ struct RekorBinding {
     std::optional<Digest> envelope_payload_digest; // dsse/intoto: sha256 of the DSSE payload
 };
 
-// Checks a canonicalized body: kinds hashedrekord 0.0.1, rekord 0.0.1 (hash only), dsse 0.0.1,
-// intoto 0.0.1/0.0.2. Unknown kinds or versions -> Errc::unsupported... (schema_violation with the
-// kind named); any disagreement -> Errc::signature_invalid saying which field differs.
+// Checks a canonicalized body: kinds hashedrekord 0.0.1, rekord 0.0.1, dsse 0.0.1 (payloadHash,
+// the one signature and its verifier; envelopeHash is not compared), intoto 0.0.1 (payloadHash,
+// publicKey) and 0.0.2 (payloadHash, the one signature, double base64, and its publicKey). Keys
+// and certificates in the body are base64 PEM, compared as DER with public_key_der.
+// Unknown kinds or versions -> Errc::schema_violation "entry kind <kind> <version> is not
+// supported"; a missing or mistyped field -> schema_violation naming its path; json_* for a body
+// that is not JSON; any disagreement (also a digest the binding lacks, i.e. the wrong kind for
+// the signature) -> Errc::signature_invalid naming the field.
 Status check_rekor_body(std::string_view body, const RekorBinding& binding, std::string_view where);
 
 }  // namespace edgeverify
