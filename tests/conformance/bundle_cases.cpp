@@ -89,7 +89,8 @@ Expected<Setup> set_up(const Json& c, const fs::path& base) {
     const Json identity = c.contains("identity") ? c["identity"] : Json::object();
     SignerSpec signer;
     signer.name = "sigstore-1";
-    signer.sigstore = SigstoreSigner{{}, text_of(identity, "issuer_regex"), {}, text_of(identity, "san_regex")};
+    signer.sigstore =
+        SigstoreSigner{{}, text_of(identity, "issuer_regex"), {}, text_of(identity, "san_regex")};
     if (signer.sigstore->issuer_regexp.empty() || signer.sigstore->identity_regexp.empty())
         return make_error(Errc::config, "case needs identity.san_regex and identity.issuer_regex");
     Scope scope;
@@ -113,7 +114,9 @@ Expected<Setup> set_up(const Json& c, const fs::path& base) {
 
 CaseOutcome run_bundle_case(const Json& c, const fs::path& base, bool expect_valid) {
     auto setup = set_up(c, base);
-    if (!setup) return {false, "case setup: " + std::string(errc_name(setup.error().code)) + ": " + setup.error().message};
+    if (!setup)
+        return {false,
+                "case setup: " + std::string(errc_name(setup.error().code)) + ": " + setup.error().message};
     Setup& s = *setup;
     const SignatureCheck check =
         check_signature(s.candidate, s.image, s.reference, s.store.policy.scopes.front(), s.store);
@@ -136,7 +139,8 @@ CaseOutcome run_bundle_case(const Json& c, const fs::path& base, bool expect_val
         return {false, "expected a refusal for the subject digest, got: " + check.reason};
     }
     if (keyless_refusal || certificate_bundle) {
-        if (!keyless_refusal && mentions(check.reason, {"identity", "SAN", "issuer", "certificate"})) return {true, {}};
+        if (!keyless_refusal && mentions(check.reason, {"identity", "SAN", "issuer", "certificate"}))
+            return {true, {}};
         return {false, kNeedsFulcio};
     }
     return {false, "expected a refusal for the certificate or identity, got: " + check.reason};

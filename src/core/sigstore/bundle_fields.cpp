@@ -11,7 +11,9 @@ At At::field(std::string_view key) const {
     return At(where_, path_.empty() ? std::string(key) : path_ + "." + std::string(key));
 }
 
-At At::item(std::size_t index) const { return At(where_, path_ + "[" + std::to_string(index) + "]"); }
+At At::item(std::size_t index) const {
+    return At(where_, path_ + "[" + std::to_string(index) + "]");
+}
 
 Error violation(const At& at, std::string_view problem) {
     std::string message(at.where());
@@ -72,7 +74,8 @@ Expected<std::string> bytes_field(const Json& object, std::string_view key, cons
     if (!bytes) {
         const std::string& why = bytes.error().message;  // ": not valid base64 (<reason>)"
         const auto open = why.find(" (");
-        return violation(at.field(key), "invalid base64" + (open == std::string::npos ? "" : why.substr(open)));
+        return violation(at.field(key),
+                         "invalid base64" + (open == std::string::npos ? "" : why.substr(open)));
     }
     return std::move(*bytes);
 }

@@ -25,16 +25,18 @@ int bundle_minor_version(std::string_view media_type) {
 
 Status parse_material(const Json& material, const At& at, SigstoreBundle& bundle) {
     using namespace sigstore_detail;
-    if (auto s = only_members(material, at,
-                              {"publicKey", "x509CertificateChain", "certificate", "tlogEntries",
-                               "timestampVerificationData"});
+    if (auto s = only_members(
+            material, at,
+            {"publicKey", "x509CertificateChain", "certificate", "tlogEntries", "timestampVerificationData"});
         !s)
         return s;
     int kinds = 0;
-    for (const char* kind : {"publicKey", "x509CertificateChain", "certificate"}) kinds += member(material, kind) != nullptr;
+    for (const char* kind : {"publicKey", "x509CertificateChain", "certificate"})
+        kinds += member(material, kind) != nullptr;
     if (kinds != 1)
-        return violation(at, kinds == 0 ? "one of publicKey, x509CertificateChain, certificate is required"
-                                        : "only one of publicKey, x509CertificateChain, certificate may be set");
+        return violation(at, kinds == 0
+                                 ? "one of publicKey, x509CertificateChain, certificate is required"
+                                 : "only one of publicKey, x509CertificateChain, certificate may be set");
     if (auto key = object_field(material, "publicKey", at, false, {"hint"}); !key) {
         return key.take_error();
     } else if (*key != nullptr) {
@@ -52,7 +54,8 @@ Status parse_material(const Json& material, const At& at, SigstoreBundle& bundle
         const At chain_at = at.field("x509CertificateChain");
         auto list = array_field(**chain, "certificates", chain_at);
         if (!list) return list.take_error();
-        if (*list == nullptr || (*list)->empty()) return violation(chain_at.field("certificates"), "empty certificate chain");
+        if (*list == nullptr || (*list)->empty())
+            return violation(chain_at.field("certificates"), "empty certificate chain");
         for (std::size_t i = 0; i < (*list)->size(); ++i) {
             const At here = chain_at.field("certificates").item(i);
             if (auto s = only_members((**list)[i], here, {"rawBytes"}); !s) return s;
@@ -104,7 +107,8 @@ Status parse_message_signature(const Json& message, const At& at, SigstoreBundle
         auto algorithm = string_field(**digest, "algorithm", digest_at, false);
         if (!algorithm) return algorithm.take_error();
         bool known = false;  // sigstore_common.proto HashAlgorithm names
-        for (std::string_view name : {"HASH_ALGORITHM_UNSPECIFIED", "SHA2_256", "SHA2_384", "SHA2_512", "SHA3_256", "SHA3_384"})
+        for (std::string_view name :
+             {"HASH_ALGORITHM_UNSPECIFIED", "SHA2_256", "SHA2_384", "SHA2_512", "SHA3_256", "SHA3_384"})
             known = known || *algorithm == name;
         if (!algorithm->empty() && !known)
             return violation(digest_at.field("algorithm"), "unknown hash algorithm \"" + *algorithm + "\"");
@@ -132,7 +136,8 @@ Status parse_dsse_envelope(const Json& envelope, const At& at, SigstoreBundle& b
     if (!signatures) return signatures.take_error();
     const std::size_t count = *signatures == nullptr ? 0 : (*signatures)->size();
     if (count != 1)
-        return violation(at.field("signatures"), "exactly one signature is required, found " + std::to_string(count));
+        return violation(at.field("signatures"),
+                         "exactly one signature is required, found " + std::to_string(count));
     const At sig_at = at.field("signatures").item(0);
     const Json& signature = (**signatures)[0];
     if (auto s = only_members(signature, sig_at, {"sig", "keyid"}); !s) return s;
@@ -150,7 +155,9 @@ Status parse_dsse_envelope(const Json& envelope, const At& at, SigstoreBundle& b
 
 Expected<SigstoreBundle> parse_document(const Json& root, const At& at) {
     using namespace sigstore_detail;
-    if (auto s = only_members(root, at, {"mediaType", "verificationMaterial", "messageSignature", "dsseEnvelope"}); !s)
+    if (auto s =
+            only_members(root, at, {"mediaType", "verificationMaterial", "messageSignature", "dsseEnvelope"});
+        !s)
         return s.take_error();
     SigstoreBundle bundle;
     auto media_type = string_field(root, "mediaType", at, true);
@@ -162,7 +169,8 @@ Expected<SigstoreBundle> parse_document(const Json& root, const At& at) {
 
     const Json* material = member(root, "verificationMaterial");
     if (material == nullptr) return violation(at.field("verificationMaterial"), "required member is missing");
-    if (auto s = parse_material(*material, at.field("verificationMaterial"), bundle); !s) return s.take_error();
+    if (auto s = parse_material(*material, at.field("verificationMaterial"), bundle); !s)
+        return s.take_error();
 
     const Json* message = member(root, "messageSignature");
     const Json* envelope = member(root, "dsseEnvelope");
@@ -179,7 +187,8 @@ Expected<SigstoreBundle> parse_document(const Json& root, const At& at) {
     if (bundle.dsse && !bundle.public_key_hint.empty() && !bundle.dsse->keyid.empty() &&
         bundle.public_key_hint != bundle.dsse->keyid)
         return violation(at.field("dsseEnvelope").field("signatures").item(0).field("keyid"),
-                         "\"" + bundle.dsse->keyid + "\" differs from verificationMaterial.publicKey.hint \"" +
+                         "\"" + bundle.dsse->keyid +
+                             "\" differs from verificationMaterial.publicKey.hint \"" +
                              bundle.public_key_hint + "\"");
     return bundle;
 }

@@ -77,7 +77,8 @@ Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at, int 
                               {"logIndex", "rootHash", "treeSize", "hashes", "checkpoint"});
     if (!proof) return proof.take_error();
     if (*proof != nullptr) {
-        if (auto s = check_inclusion_proof(**proof, at.field("inclusionProof"), minor_version >= 2); !s) return s.take_error();
+        if (auto s = check_inclusion_proof(**proof, at.field("inclusionProof"), minor_version >= 2); !s)
+            return s.take_error();
         out.has_inclusion_proof = true;
     }
     return out;

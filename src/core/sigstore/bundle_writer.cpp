@@ -15,7 +15,8 @@ Expected<std::string> make_key_dsse_bundle(const PrivateKey& key, std::string_vi
     // Hand-written for a stable member order; `tlogEntries: []` and `keyid: ""` are the proto3
     // defaults, which every proto3 JSON reader accepts.
     std::string out = "{\"mediaType\":" + quoted(sigstore::kBundleMediaTypeV03);
-    out += ",\"verificationMaterial\":{\"publicKey\":{\"hint\":" + quoted(public_key->hint()) + "},\"tlogEntries\":[]}";
+    out += ",\"verificationMaterial\":{\"publicKey\":{\"hint\":" + quoted(public_key->hint()) +
+           "},\"tlogEntries\":[]}";
     out += ",\"dsseEnvelope\":{\"payload\":" + quoted(base64_encode(payload));
     out += ",\"payloadType\":" + quoted(payload_type);
     out += ",\"signatures\":[{\"sig\":" + quoted(base64_encode(*signature)) + ",\"keyid\":\"\"}]}}";

@@ -32,7 +32,8 @@ Expected<std::vector<Digest>> subject_digests(const Json& root, const At& at) {
         return predicate_type.take_error();
     auto subjects = array_field(root, "subject", at);
     if (!subjects) return subjects.take_error();
-    if (*subjects == nullptr || (*subjects)->empty()) return violation(at.field("subject"), "must be a non-empty array");
+    if (*subjects == nullptr || (*subjects)->empty())
+        return violation(at.field("subject"), "must be a non-empty array");
     std::vector<Digest> digests;
     for (std::size_t i = 0; i < (*subjects)->size(); ++i) {
         const At here = at.field("subject").item(i);
@@ -47,7 +48,8 @@ Expected<std::vector<Digest>> subject_digests(const Json& root, const At& at) {
             if (!value.is_string()) return violation(value_at, "expected a string");
             if (algorithm != "sha256") continue;  // other algorithms cannot be matched to an OCI digest here
             const std::string hex = value.get<std::string>();
-            if (!is_lower_hex(hex, 64)) return violation(value_at, "\"" + hex + "\" is not 64 lowercase hex digits");
+            if (!is_lower_hex(hex, 64))
+                return violation(value_at, "\"" + hex + "\" is not 64 lowercase hex digits");
             auto parsed = Digest::parse("sha256:" + hex);
             if (!parsed) return violation(value_at, parsed.error().message);
             digests.push_back(std::move(*parsed));

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -66,7 +67,10 @@ inline edgeverify::Json valid_bundle() {
         {"integratedTime", "1740770291"},
         {"inclusionPromise", {{"signedEntryTimestamp", kB64}}},
         {"inclusionProof",
-         {{"logIndex", "41"}, {"rootHash", kB64}, {"treeSize", "100"}, {"hashes", Json::array({kB64})},
+         {{"logIndex", "41"},
+          {"rootHash", kB64},
+          {"treeSize", "100"},
+          {"hashes", Json::array({kB64})},
           {"checkpoint", {{"envelope", "rekor.sigstore.dev - 1\n100\naGVsbG8=\n\n— rekor sig\n"}}}}},
         {"canonicalizedBody", "eyJraW5kIjoiZHNzZSJ9"},  // {"kind":"dsse"}
     };
@@ -75,12 +79,28 @@ inline edgeverify::Json valid_bundle() {
         {"verificationMaterial",
          {{"publicKey", {{"hint", "key-1"}}},
           {"tlogEntries", Json::array({entry})},
-          {"timestampVerificationData", {{"rfc3161Timestamps", Json::array({{{"signedTimestamp", kB64}}})}}}}},
+          {"timestampVerificationData",
+           {{"rfc3161Timestamps", Json::array({{{"signedTimestamp", kB64}}})}}}}},
         {"dsseEnvelope",
          {{"payload", kB64},
           {"payloadType", "application/vnd.in-toto+json"},
           {"signatures", Json::array({{{"sig", kB64}, {"keyid", "key-1"}}})}}},
     };
+}
+
+// valid_bundle() changed by `mutate`, parsed as "b.json".
+inline edgeverify::Expected<edgeverify::SigstoreBundle> parse_mutated(
+    const std::function<void(edgeverify::Json&)>& mutate) {
+    edgeverify::Json bundle = valid_bundle();
+    mutate(bundle);
+    return edgeverify::parse_sigstore_bundle(bundle.dump(), "b.json");
+}
+
+inline edgeverify::Json& material(edgeverify::Json& b) {
+    return b["verificationMaterial"];
+}
+inline edgeverify::Json& entry(edgeverify::Json& b) {
+    return b["verificationMaterial"]["tlogEntries"][0];
 }
 
 }  // namespace sigstore_test

@@ -19,8 +19,10 @@ using sigstore_test::vector_set;
 
 namespace {
 
-const std::string kSigstoreJsSubject = "sha256:83e6b48d626e810769ca2571db8fdf7e4a76c2162a87060e8efcb6771a2d97c4";
-const std::string kCosignV3Subject = "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4";
+const std::string kSigstoreJsSubject =
+    "sha256:83e6b48d626e810769ca2571db8fdf7e4a76c2162a87060e8efcb6771a2d97c4";
+const std::string kCosignV3Subject =
+    "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4";
 
 SigstoreBundle parse_vector(const std::filesystem::path& path) {
     auto bundle = parse_sigstore_bundle(read_all(path), path.filename().string());
@@ -60,7 +62,8 @@ TEST_SUITE("sigstore") {
         CHECK_FALSE(b.dsse);
         CHECK(b.message_signature->algorithm == "SHA2_256");
         // The digest hint is the artifact's sha256.
-        const Digest artifact = digest_of(DigestAlgorithm::sha256, read_all(dir / "artifact-simplesigning.json"));
+        const Digest artifact =
+            digest_of(DigestAlgorithm::sha256, read_all(dir / "artifact-simplesigning.json"));
         const auto& hint = b.message_signature->digest;
         CHECK(Digest::from_bytes(DigestAlgorithm::sha256, reinterpret_cast<const std::uint8_t*>(hint.data()),
                                  hint.size()) == artifact);
@@ -130,10 +133,12 @@ TEST_SUITE("sigstore") {
         if (dir.empty()) return;
         // Cases whose bundle is structurally wrong, and what the parser must say.
         const std::map<std::string, std::string> structural = {
-            {"bundle-empty-certificate-chain_fail", "x509CertificateChain.certificates: empty certificate chain"},
+            {"bundle-empty-certificate-chain_fail",
+             "x509CertificateChain.certificates: empty certificate chain"},
             {"bundle-invalid-base64-signature_fail", "messageSignature.signature: invalid base64"},
             {"bundle-negative-log-index_fail", "tlogEntries[0].logIndex: must not be negative"},
-            {"rekor2-no-inclusion-proof_fail", "tlogEntries[0]: inclusionProof is required in a v0.2+ bundle"},
+            {"rekor2-no-inclusion-proof_fail",
+             "tlogEntries[0]: inclusionProof is required in a v0.2+ bundle"},
         };
         auto cases = parse_json_strict(read_all(dir / "cases.json"), "cases.json",
                                        JsonLimits{64 * 1024 * 1024, limits::kMaxJsonDepth});
