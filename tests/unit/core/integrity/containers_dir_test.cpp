@@ -30,7 +30,9 @@ struct ProbeDirCopy {
         write_file(dir / "version", "Directory Transport Version: 1.1\n");
     }
 
-    std::string first_layer_hex() const { return Json::parse(manifest)["layers"][0]["digest"].get<std::string>().substr(7); }
+    std::string first_layer_hex() const {
+        return Json::parse(manifest)["layers"][0]["digest"].get<std::string>().substr(7);
+    }
 };
 
 IntegrityReport verify_dir(const std::string& argument) {
@@ -71,7 +73,8 @@ TEST_CASE("dir integrity: a tampered layer is digest_mismatch naming the file") 
 
 TEST_CASE("dir integrity: a missing config is blob_missing with its bare-hex path") {
     ProbeDirCopy copy;
-    const std::string config_hex = Json::parse(copy.manifest)["config"]["digest"].get<std::string>().substr(7);
+    const std::string config_hex =
+        Json::parse(copy.manifest)["config"]["digest"].get<std::string>().substr(7);
     std::filesystem::remove(copy.dir / config_hex);
     const IntegrityReport report = verify_dir(copy.dir.path());
     REQUIRE_FALSE(report.errors.empty());
@@ -81,13 +84,13 @@ TEST_CASE("dir integrity: a missing config is blob_missing with its bare-hex pat
 
 TEST_CASE("dir integrity: a manifest list selects the platform's <hex>.manifest.json") {
     ProbeDirCopy copy;
-    const Json list{{"schemaVersion", 2},
-                    {"mediaType", "application/vnd.oci.image.index.v1+json"},
-                    {"manifests",
-                     Json::array({Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                                       {"digest", kProbeImageDigest},
-                                       {"size", copy.manifest.size()},
-                                       {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}}})}};
+    const Json list{
+        {"schemaVersion", 2},
+        {"mediaType", "application/vnd.oci.image.index.v1+json"},
+        {"manifests", Json::array({Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                        {"digest", kProbeImageDigest},
+                                        {"size", copy.manifest.size()},
+                                        {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}}})}};
     write_file(copy.dir / (kProbeImageDigest.substr(7) + ".manifest.json"), copy.manifest);
     write_file(copy.dir / "manifest.json", list.dump());
     const IntegrityReport report = verify_dir(copy.dir.path());

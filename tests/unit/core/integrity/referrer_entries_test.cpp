@@ -60,12 +60,14 @@ TEST_CASE("integrity: a referrers-tag index sha256-<hex> is not an image") {
 TEST_CASE("integrity: an artifact with the empty config and no subject is not an image") {
     ProbeLayout layout;
     const std::string empty = "{}";
-    const std::string manifest =
-        Json{{"schemaVersion", 2},
-             {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-             {"config", {{"mediaType", "application/vnd.oci.empty.v1+json"}, {"digest", layout.add_blob(empty)}, {"size", 2}}},
-             {"layers", Json::array()}}
-            .dump();
+    const std::string manifest = Json{
+        {"schemaVersion", 2},
+        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+        {"config",
+         {{"mediaType", "application/vnd.oci.empty.v1+json"},
+          {"digest", layout.add_blob(empty)},
+          {"size", 2}}},
+        {"layers", Json::array()}}.dump();
     layout.add_index_entry(Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
                                 {"digest", layout.add_blob(manifest)},
                                 {"size", manifest.size()}});
@@ -75,13 +77,13 @@ TEST_CASE("integrity: an artifact with the empty config and no subject is not an
 TEST_CASE("integrity: a layout holding only a referrer has no image to verify") {
     ProbeLayout layout;
     layout.add_referrer_blobs();
-    write_file(layout.path() + "/index.json",
-               Json{{"schemaVersion", 2},
-                    {"manifests",
-                     Json::array({Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                                       {"digest", kProbeReferrerDigest},
-                                       {"size", ProbeLayout::referrer_manifest().size()}}})}}
-                   .dump());
+    write_file(
+        layout.path() + "/index.json",
+        Json{{"schemaVersion", 2},
+             {"manifests", Json::array({Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                             {"digest", kProbeReferrerDigest},
+                                             {"size", ProbeLayout::referrer_manifest().size()}}})}}
+            .dump());
     const IntegrityReport report = verify_layout(layout.path());
     CHECK(report.images.empty());
     REQUIRE(report.errors.size() == 1);

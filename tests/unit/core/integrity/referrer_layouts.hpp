@@ -59,10 +59,14 @@ inline void extract_tar(const std::filesystem::path& tar, const std::string& dir
 
 class ProbeLayout {
 public:
-    ProbeLayout() { extract_tar(shared_vectors() / "skopeo-sigstore" / "image-oci-archive.tar", dir_.path()); }
+    ProbeLayout() {
+        extract_tar(shared_vectors() / "skopeo-sigstore" / "image-oci-archive.tar", dir_.path());
+    }
 
     const std::string& path() const { return dir_.path(); }
-    std::string blob_file(const std::string& digest) const { return dir_ / ("blobs/sha256/" + digest.substr(7)); }
+    std::string blob_file(const std::string& digest) const {
+        return dir_ / ("blobs/sha256/" + digest.substr(7));
+    }
 
     std::string add_blob(const std::string& bytes) {
         const std::string hex = sha256_hex(bytes);
@@ -95,13 +99,14 @@ public:
     // The referrers-tag index `sha256-<hex>` listed in index.json, as @sigstore/oci pushes it.
     void tag_referrers() {
         add_referrer_blobs();
-        const std::string index = read_bytes(shared_vectors() / "sigstore-js" / "oci-referrers" /
-                                             "referrers-tag-index.json");
-        add_index_entry(Json{{"mediaType", "application/vnd.oci.image.index.v1+json"},
-                             {"digest", add_blob(index)},
-                             {"size", index.size()},
-                             {"annotations",
-                              {{"org.opencontainers.image.ref.name", "sha256-" + kProbeImageDigest.substr(7)}}}});
+        const std::string index =
+            read_bytes(shared_vectors() / "sigstore-js" / "oci-referrers" / "referrers-tag-index.json");
+        add_index_entry(
+            Json{{"mediaType", "application/vnd.oci.image.index.v1+json"},
+                 {"digest", add_blob(index)},
+                 {"size", index.size()},
+                 {"annotations",
+                  {{"org.opencontainers.image.ref.name", "sha256-" + kProbeImageDigest.substr(7)}}}});
     }
 
     static std::string referrer_manifest() {

@@ -52,7 +52,8 @@ TEST_CASE("dir source: dir:PATH forces the kind and takes no image name") {
     auto named = parse_source_argument("dir:/tmp/copy:app:1.0");
     REQUIRE_FALSE(named.has_value());
     CHECK(named.error().code == Errc::usage);
-    CHECK(named.error().message == "source dir:/tmp/copy:app:1.0: a dir: copy holds one image and takes no name after ':'");
+    CHECK(named.error().message ==
+          "source dir:/tmp/copy:app:1.0: a dir: copy holds one image and takes no name after ':'");
 }
 
 TEST_CASE("dir source: dir: on an empty directory is still a dir: source") {

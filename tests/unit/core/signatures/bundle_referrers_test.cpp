@@ -104,7 +104,8 @@ TEST_CASE("bundle referrers: a referrer of another image is not ours") {
 TEST_CASE("bundle referrers: a referrer without a bundle layer (an SBOM) is skipped") {
     ProbeLayout layout;
     const std::string sbom = "{\"spdxVersion\":\"SPDX-2.3\"}";
-    Json layer{{"mediaType", "application/spdx+json"}, {"digest", layout.add_blob(sbom)}, {"size", sbom.size()}};
+    Json layer{
+        {"mediaType", "application/spdx+json"}, {"digest", layout.add_blob(sbom)}, {"size", sbom.size()}};
     layout.add_blob(synthetic_referrer(Json::array({layer})));
     auto found = referrers_of(layout);
     REQUIRE(found.has_value());
@@ -131,19 +132,21 @@ TEST_CASE("bundle referrers: more than kMaxSignaturesPerImage referrers is limit
     for (std::size_t i = 0; i <= limits::kMaxSignaturesPerImage; ++i) {
         std::string hex = std::to_string(i);
         hex = std::string(64 - hex.size(), '0') + hex;
-        tag_index["manifests"].push_back(
-            Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"}, {"digest", "sha256:" + hex}, {"size", 2}});
+        tag_index["manifests"].push_back(Json{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                              {"digest", "sha256:" + hex},
+                                              {"size", 2}});
     }
     const std::string bytes = tag_index.dump();
-    layout.add_index_entry(Json{{"mediaType", "application/vnd.oci.image.index.v1+json"},
-                                {"digest", layout.add_blob(bytes)},
-                                {"size", bytes.size()},
-                                {"annotations",
-                                 {{"org.opencontainers.image.ref.name", "sha256-" + kProbeImageDigest.substr(7)}}}});
+    layout.add_index_entry(Json{
+        {"mediaType", "application/vnd.oci.image.index.v1+json"},
+        {"digest", layout.add_blob(bytes)},
+        {"size", bytes.size()},
+        {"annotations", {{"org.opencontainers.image.ref.name", "sha256-" + kProbeImageDigest.substr(7)}}}});
     auto found = referrers_of(layout);
     REQUIRE_FALSE(found.has_value());
     CHECK(found.error().code == Errc::limit_exceeded);
-    CHECK(found.error().message == "referrers of " + kProbeImageDigest + ": more than kMaxSignaturesPerImage (1000)");
+    CHECK(found.error().message ==
+          "referrers of " + kProbeImageDigest + ": more than kMaxSignaturesPerImage (1000)");
 }
 
 TEST_CASE("bundle referrers: a bundle blob that does not hash to its digest is digest_mismatch") {
@@ -156,8 +159,9 @@ TEST_CASE("bundle referrers: a bundle blob that does not hash to its digest is d
     auto found = referrers_of(layout);
     REQUIRE_FALSE(found.has_value());
     CHECK(found.error().code == Errc::digest_mismatch);
-    CHECK(found.error().message.starts_with("bundle " + bundle_digest + " of referrer " + kProbeReferrerDigest +
-                                            ": blob blobs/sha256/" + bundle_digest.substr(7) + " hashes to sha256:"));
+    CHECK(found.error().message.starts_with("bundle " + bundle_digest + " of referrer " +
+                                            kProbeReferrerDigest + ": blob blobs/sha256/" +
+                                            bundle_digest.substr(7) + " hashes to sha256:"));
 }
 
 TEST_CASE("bundle referrers: a symlinked referrer manifest is unsafe_path") {
@@ -180,7 +184,8 @@ TEST_CASE("bundle referrers: found the same way in an oci-archive of the layout"
     std::vector<TarEntry> entries;
     for (const auto& file : std::filesystem::recursive_directory_iterator(layout.path())) {
         if (!file.is_regular_file()) continue;
-        entries.emplace_back(std::filesystem::relative(file.path(), layout.path()).string(), read_bytes(file.path()));
+        entries.emplace_back(std::filesystem::relative(file.path(), layout.path()).string(),
+                             read_bytes(file.path()));
     }
     TempDir out;
     write_file(out / "image.oci.tar", make_tar(entries));
