@@ -110,7 +110,8 @@ CaseOutcome run_case(const Json& c, const fs::path& base) {
     if (kind == "docker-archive") return judge(expected, verify_source(SourceKind::docker_archive, path));
     if (kind == "manifest-parse") return judge(expected, parse_manifest_or_index(path));
     if (kind == "platform-select") return check_platform_selection(c, path);
-    if (kind == "rekor-set" || kind == "x509-at-time") return run_sigstore_unit_case(kind);
+    if (kind == "rekor-set") return run_rekor_set_case(c, base, expected == Verdict::valid);
+    if (kind == "x509-at-time") return run_x509_at_time_case();
     if (kind.empty() && c.contains("bundle") && c.contains("artifact_digest")) {
         return run_bundle_case(c, base, expected == Verdict::valid);
     }

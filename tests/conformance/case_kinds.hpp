@@ -24,7 +24,9 @@ CaseOutcome run_signed_image_case(const Json& c, const std::filesystem::path& ba
 // the bundle judged by check_signature() for an image with that digest (bundle_cases.cpp).
 CaseOutcome run_bundle_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
 
-// "rekor-set" and "x509-at-time" unit cases: fail with the reason while not implemented.
-CaseOutcome run_sigstore_unit_case(const std::string& kind);
+// "rekor-set": a Rekor SET and its entry body against a Rekor key (FORMATS.md A.7).
+CaseOutcome run_rekor_set_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
+// "x509-at-time": fails with the reason while X.509 path validation is not implemented (issue 8).
+CaseOutcome run_x509_at_time_case();
 
 }  // namespace edgeverify::conformance

@@ -387,21 +387,10 @@ CaseOutcome run_signed_image_case(const Json& c, const fs::path& base, bool expe
     return outcome(judge_image(c, base), expect_valid);
 }
 
-// Not yet declared in case_kinds.hpp (its dispatch passes only the kind to run_sigstore_unit_case).
-CaseOutcome run_rekor_set_case(const Json& c, const fs::path& base, bool expect_valid);
-
 CaseOutcome run_rekor_set_case(const Json& c, const fs::path& base, bool expect_valid) {
     return outcome(judge_rekor_set(c, base), expect_valid);
 }
 
-CaseOutcome run_sigstore_unit_case(const std::string& kind) {
-    if (kind == "rekor-set") {
-        return {
-            false,
-            "kind rekor-set is implemented by run_rekor_set_case (cosign_cases.cpp), which needs the case "
-            "object: the case_kinds.cpp dispatch does not pass it yet"};
-    }
-    return {false, kNeedsX509AtTime};
-}
+CaseOutcome run_x509_at_time_case() { return {false, kNeedsX509AtTime}; }
 
 }  // namespace edgeverify::conformance
