@@ -31,6 +31,12 @@ struct ImageReference {
 // -> tag "latest". Uppercase repository, empty components, bad tags -> Errc::usage.
 Expected<ImageReference> parse_image_reference(std::string_view text);
 
+// The reference a source names for its image (io.containerd.image.name, ref name, RepoTags), when
+// it counts as one (DESIGN.md "CLI contract"): a full reference with a repository path
+// ("registry.example.com/fleet/app:1.0"). A bare tag such as "1.0", or a name that does not parse,
+// gives nullopt.
+std::optional<ImageReference> reference_from_source_name(std::string_view name);
+
 enum class PolicyMode { enforce, audit };
 enum class DefaultAction { reject, audit };
 // How a simple-signing payload's docker-reference must relate to the image reference:

@@ -74,9 +74,7 @@ Expected<std::string> read_key_file(const std::string& path) {
 Expected<ImageReference> signing_reference(const ImageResult& image,
                                            const std::optional<std::string>& given) {
     if (given) return parse_image_reference(*given);
-    if (image.name.find('/') != std::string::npos) {
-        if (auto reference = parse_image_reference(image.name)) return reference;
-    }
+    if (auto reference = reference_from_source_name(image.name)) return std::move(*reference);
     return make_error(Errc::usage,
                       "sign needs --reference REF: the signature names the image's repository, and the "
                       "source names " +

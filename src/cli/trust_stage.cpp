@@ -5,14 +5,11 @@
 namespace edgeverify::cli {
 namespace {
 
-// DESIGN.md: the source's own name counts only when it is a full reference with a repository
-// path ("registry.example.com/fleet/app:1.0"); a bare tag such as "1.0" is no reference.
+// --reference, else the source's own name when it is a full reference (DESIGN.md).
 Expected<ImageReference> reference_for(const ImageResult& image,
                                        const std::optional<std::string>& override_text) {
     if (override_text) return parse_image_reference(*override_text);
-    if (image.name.find('/') != std::string::npos) {
-        if (auto reference = parse_image_reference(image.name)) return reference;
-    }
+    if (auto reference = reference_from_source_name(image.name)) return std::move(*reference);
     return make_error(Errc::usage,
                       "the trust policy needs an image reference to match, and the source names " +
                           (image.name.empty() ? std::string("none")

@@ -160,4 +160,11 @@ Expected<ImageReference> parse_image_reference(std::string_view text) {
     return ref;
 }
 
+std::optional<ImageReference> reference_from_source_name(std::string_view name) {
+    if (name.find('/') == std::string_view::npos) return std::nullopt;
+    auto reference = parse_image_reference(name);
+    if (!reference) return std::nullopt;
+    return std::move(*reference);
+}
+
 }  // namespace edgeverify
