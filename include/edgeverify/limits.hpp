@@ -34,6 +34,10 @@ inline constexpr std::size_t kMaxPaxHeaderBytes = 1024 * 1024;
 // Signature layers read for one image (cosign caps its .sig manifests at 1000 layers too).
 inline constexpr std::size_t kMaxSignaturesPerImage = 1000;
 
+// Entries of any one list in a Sigstore bundle: certificates, tlog entries, RFC 3161 timestamps,
+// inclusion-proof hashes (a Merkle path is at most 64 hashes for a tree of 2^64 leaves).
+inline constexpr std::size_t kMaxBundleListEntries = 64;
+
 // Largest public key file read from a trust store (an RSA-8192 PEM is under 2 KiB).
 inline constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;
 // Most keys/*.pub (and, separately, rekor/*.pub) files a trust store may hold.

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "edgeverify/crypto.hpp"
+#include "edgeverify/limits.hpp"
 
 namespace edgeverify::sigstore_detail {
 
@@ -108,6 +109,14 @@ Expected<const Json*> array_field(const Json& object, std::string_view key, cons
     const Json* value = member(object, key);
     if (value == nullptr) return static_cast<const Json*>(nullptr);
     if (!value->is_array()) return type_error(at.field(key), "an array", *value);
+    if (value->size() > limits::kMaxBundleListEntries) {
+        const At here = at.field(key);
+        return make_error(Errc::limit_exceeded,
+                          violation(here, std::to_string(value->size()) + " entries, more than " +
+                                              std::to_string(limits::kMaxBundleListEntries) +
+                                              " (kMaxBundleListEntries)")
+                              .message);
+    }
     return value;
 }
 
