@@ -43,17 +43,17 @@ export JOBS
 export -f configure_and_build ctest_label
 
 stage "dependencies" 900 scripts/install-deps.sh all
-stage "build (Release, -Werror)" 900 configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
-stage "unit tests" 300 ctest_label "$BUILD_DIR" unit
+stage "build (Release, -Werror)" 1200 configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+stage "unit tests" 180 ctest_label "$BUILD_DIR" unit
 if [ -f ../shared/vectors/oci-image-layouts/cases.json ]; then
-    stage "conformance vectors" 300 ctest_label "$BUILD_DIR" conformance
+    stage "conformance vectors" 120 ctest_label "$BUILD_DIR" conformance
     sanitized_labels='unit|conformance'
 else
     printf '\n=== stage %-24s not run: ../shared/vectors is absent ===\n' "conformance vectors"
     sanitized_labels='unit'
 fi
-stage "integration (real tools)" 1200 ctest_label "$BUILD_DIR" integration
-stage "build (ASan+UBSan)" 900 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DEDGEVERIFY_SANITIZE=ON
+stage "integration (real tools)" 900 ctest_label "$BUILD_DIR" integration
+stage "build (ASan+UBSan)" 1200 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DEDGEVERIFY_SANITIZE=ON
 stage "unit + conformance (ASan)" 600 ctest --test-dir "$ASAN_BUILD_DIR" -L "$sanitized_labels" -j "$JOBS" --output-on-failure --no-tests=error
 
 printf '\nall stages passed in %ss (CI limit 5400s)\n' "$(( $(date +%s) - total_started ))"
