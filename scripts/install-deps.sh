@@ -12,7 +12,7 @@ build_packages=(
 )
 # Independent tools the integration tests and benchmarks use to build, export and check images.
 test_packages=(
-  umoci skopeo zstd gzip openssl time xxd python3 busybox-static bc
+  umoci skopeo zstd gzip openssl time xxd python3 busybox-static bc containerd runc
 )
 
 case "$profile" in
