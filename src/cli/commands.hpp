@@ -12,6 +12,14 @@ int run_verify(const std::vector<std::string>& args);
 int run_keygen(const std::vector<std::string>& args);
 int run_sign(const std::vector<std::string>& args);
 int run_policy(const std::vector<std::string>& args);
+int run_install(const std::vector<std::string>& args);
+int run_list(const std::vector<std::string>& args);
+int run_remove(const std::vector<std::string>& args);
+
+// containerd 2.x image-verifier mode (verifier_mode.cpp): entered when the first argument is one
+// of containerd's flags (-name, -digest, -stdin-media-type in Go flag syntax). Exit 0 allow, 1 deny.
+bool is_verifier_invocation(const std::vector<std::string>& args);
+int run_verifier_mode(const std::vector<std::string>& args);
 
 // Prints "edgeverify: <kind>: <message>" to stderr and returns the exit code for the error.
 int report_error(const Error& error);

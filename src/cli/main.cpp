@@ -1,6 +1,7 @@
 // The edgeverify command: dispatches subcommands (DESIGN.md "CLI contract").
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commands.hpp"
@@ -18,10 +19,30 @@ constexpr const char* kUsage =
     "  policy check [--trust DIR]       lint a trust store and its policy\n"
     "  sign SOURCE --key KEY --reference REF   write a cosign signature into an OCI layout\n"
     "  keygen --out PREFIX              generate an ECDSA P-256 signing key pair\n"
+    "  list [--json]                    images admitted on this device (the verdict store)\n"
+    "  remove DIGEST                    remove an admitted image from containerd and its verdicts\n"
     "  version                          print the version\n"
     "  help                             this help\n"
     "\n"
-    "Run 'edgeverify COMMAND --help' for a command's options.\n";
+    "Run 'edgeverify COMMAND --help' for a command's options.\n"
+    "Run as 'edgeverify -name REF -digest DIGEST -stdin-media-type TYPE' it is containerd's image\n"
+    "verifier (docs/verdicts.md).\n";
+
+using Command = int (*)(const std::vector<std::string>&);
+
+// One line per subcommand.
+constexpr struct {
+    std::string_view name;
+    Command run;
+} kCommands[] = {
+    {"verify", edgeverify::cli::run_verify},
+    {"sign", edgeverify::cli::run_sign},
+    {"keygen", edgeverify::cli::run_keygen},
+    {"policy", edgeverify::cli::run_policy},
+    {"install", edgeverify::cli::run_install},
+    {"list", edgeverify::cli::run_list},
+    {"remove", edgeverify::cli::run_remove},
+};
 
 }  // namespace
 
@@ -31,12 +52,13 @@ int main(int argc, char** argv) {
         std::fputs(kUsage, stderr);
         return 2;
     }
+    // containerd runs every binary in its verifier bin_dir with Go-style flags and no command.
+    if (edgeverify::cli::is_verifier_invocation(args)) return edgeverify::cli::run_verifier_mode(args);
     const std::string command = args.front();
     args.erase(args.begin());
-    if (command == "verify") return edgeverify::cli::run_verify(args);
-    if (command == "sign") return edgeverify::cli::run_sign(args);
-    if (command == "keygen") return edgeverify::cli::run_keygen(args);
-    if (command == "policy") return edgeverify::cli::run_policy(args);
+    for (const auto& entry : kCommands) {
+        if (command == entry.name) return entry.run(args);
+    }
     if (command == "version" || command == "--version") {
         std::printf("edgeverify %s\n", EDGEVERIFY_VERSION);
         return 0;
