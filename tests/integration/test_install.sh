@@ -122,6 +122,57 @@ expect_refused "docker-archive under a signing scope" "$REPO/docker:1.0" "ship a
 
 check_eq "a report for each refusal too" "$(find "$STATE/outbox" -name '*.json' | wc -l | tr -d ' ')" 7
 
+# --- an image selected from an index: containerd holds the index digest; verdicts for both
+# (an audit default admits the unsigned image and records passed=false)
+mkdir -p "$WORK/audit-trust"
+printf '{"version":1,"default":"audit","scopes":[]}\n' >"$WORK/audit-trust/policy.json"
+M=$(fixture_copy multiarch "$WORK/multiarch")
+INDEX=$(jget "$M/index.json" 'd["manifests"][0]["digest"]')
+run_ev install --trust "$WORK/audit-trust" --containerd-address "$CONTAINERD_ADDRESS" \
+    --namespace "$CONTAINERD_NAMESPACE" "oci:$M:multi" --reference "$REPO/multi:1.0" --platform linux/amd64 --json
+check_eq "index (audit default): installed (exit 0)" "$RC" 0
+[ "$RC" -eq 0 ] || _show_run
+check_eq "index: containerd holds the index digest" "$(ctr_images_ls_digest "$REPO/multi:1.0")" "$INDEX"
+check_eq "index: verdict for the index, role index" \
+    "$(jget "$STATE/verdicts/sha256/${INDEX#sha256:}.json" 'd["role"]')" index
+PLATFORM_MANIFEST=$(jget "$WORK/last.out" 'd["images"][0]["manifestDigest"]')
+check_eq "index: verdict for the platform manifest, role manifest, passed false (audit)" \
+    "$(jget "$STATE/verdicts/sha256/${PLATFORM_MANIFEST#sha256:}.json" '[d["role"], d["passed"], d["indexDigest"]]')" \
+    "[\"manifest\", false, \"$INDEX\"]"
+
+# --- --no-unpack: imported and complete (UNPACKED is not asserted: the same layers were unpacked
+# for the images above, and ctr reports the shared snapshots)
+N=$(signed_copy single "$WORK/nounpack" "$REPO/nounpack:1.0")
+run_ev "${INSTALL[@]}" "$N" --reference "$REPO/nounpack:1.0" --no-unpack
+check_eq "--no-unpack: installed (exit 0)" "$RC" 0
+check_eq "--no-unpack: containerd holds it, complete" \
+    "$("${CTR[@]}" images check "name==$REPO/nounpack:1.0" | awk 'NR > 1 {print $3, $4}')" "$MANIFEST complete"
+
+# --- containerd holding something else than was verified: a ctr wrapper (--ctr) that imports for
+# real but reports another target digest, or an incomplete image -> removed, quarantined, exit 1
+REAL_CTR=$(command -v ctr)
+cat >"$WORK/ctr-other-digest" <<SH
+#!/bin/sh
+case " \$* " in
+*" images ls "*) "$REAL_CTR" "\$@" | sed 's/sha256:[0-9a-f]\{64\}/sha256:$(printf '0%.0s' $(seq 64))/' ;;
+*) exec "$REAL_CTR" "\$@" ;;
+esac
+SH
+cat >"$WORK/ctr-incomplete" <<SH
+#!/bin/sh
+case " \$* " in
+*" images check "*) "$REAL_CTR" "\$@" | sed 's/ complete / incomplete /' ;;
+*) exec "$REAL_CTR" "\$@" ;;
+esac
+SH
+chmod +x "$WORK/ctr-other-digest" "$WORK/ctr-incomplete"
+X=$(signed_copy single "$WORK/otherdigest" "$REPO/otherdigest:1.0")
+run_ev "${INSTALL[@]}" "$X" --reference "$REPO/otherdigest:1.0" --ctr "$WORK/ctr-other-digest" --json
+expect_refused "containerd lists another digest" "$REPO/otherdigest:1.0" digest-mismatch
+X=$(signed_copy single "$WORK/incomplete" "$REPO/incomplete:1.0")
+run_ev "${INSTALL[@]}" "$X" --reference "$REPO/incomplete:1.0" --ctr "$WORK/ctr-incomplete" --json
+expect_refused "containerd reports the image incomplete" "$REPO/incomplete:1.0" incomplete
+
 # --- containerd unreachable: an I/O error (exit 3), nothing left in staging
 L2=$(signed_copy single "$WORK/nodaemon" "$REPO/nodaemon:1.0")
 run_ev install --trust "$WORK/trust" --containerd-address "$WORK/no-such.sock" "$L2" --reference "$REPO/nodaemon:1.0"
