@@ -36,6 +36,9 @@ containerd_stop() {
 _containerd_exit() {
     local rc=$?
     containerd_stop
+    # lib.sh's cleanup reads the exit status from $?; without set +e, errexit would end the trap
+    # at the failing subshell and skip the cleanup.
+    set +e
     (exit "$rc")
     _it_cleanup
 }
