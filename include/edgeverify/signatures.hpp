@@ -59,6 +59,10 @@ struct SignatureCandidate {
     // Bundles only: the detached artifact a messageSignature signs (`--payload FILE`, e.g. a
     // simple-signing payload). Absent: the artifact is the image manifest itself.
     std::optional<std::string> artifact;
+    // Non-empty: a signature file that was found but cannot be read as a signature edgeverify
+    // verifies (an OpenPGP signature-N file, a malformed one): listed in the verdict and refused
+    // with this reason, never counted, never an error that hides the other signatures.
+    std::string unreadable;
 };
 
 // A containers-image `dir:` signature file: 0x00 "sigstore-json" '\n' then
@@ -89,7 +93,9 @@ Expected<std::vector<SignatureCandidate>> find_bundle_referrers(BlobSource& sour
 
 // The signature-N files of a containers-image `dir:` copy (N = 1, 2, ... until the first gap,
 // at most limits::kMaxSignaturesPerImage) in directory `dir`, parsed with
-// parse_containers_signature_file. Missing directory -> not_found.
+// parse_containers_signature_file; a file that does not parse (an OpenPGP signature, bad JSON)
+// becomes a candidate with `unreadable` set to the reason. Missing directory -> not_found;
+// a symlink, a non-regular or oversized file -> the error (unsafe_path, json_too_large).
 Expected<std::vector<SignatureCandidate>> find_dir_signature_files(const std::string& dir);
 
 // cosign's exact simple-signing payload for `manifest_digest` signed as `docker_reference`

@@ -75,6 +75,14 @@ void print_signature(std::FILE* out, const SignatureCheck& c) {
 }
 
 void print_trust(std::FILE* out, const TrustDecision& d) {
+    if (d.scope.empty()) {  // refused before a scope was chosen (a corrupt signature artifact)
+        std::fprintf(out, "  trust     %s: FAIL\n", d.reference.c_str());
+        if (d.failure) {
+            std::fprintf(out, "    %s: %s\n", std::string(errc_name(d.failure->code)).c_str(),
+                         d.failure->message.c_str());
+        }
+        return;
+    }
     std::fprintf(out, "  trust     %s: scope %s (%s), %zu of %d signer(s): %s\n", d.reference.c_str(),
                  d.scope.c_str(), d.mode == PolicyMode::audit ? "audit" : "enforce",
                  d.satisfied_signers.size(), d.threshold,
@@ -122,8 +130,14 @@ void print_human_report(std::FILE* out, const IntegrityReport& report, const Ren
         const std::size_t image_index = static_cast<std::size_t>(&image - report.images.data());
         if (decisions != nullptr && image_index < decisions->size())
             print_trust(out, (*decisions)[image_index]);
+        const TrustDecision* decision =
+            decisions != nullptr && image_index < decisions->size() ? &(*decisions)[image_index] : nullptr;
         if (image.error) {
             std::fprintf(out, "  result    FAIL %s\n", std::string(errc_name(image.error->code)).c_str());
+        } else if (decision != nullptr && decision->failure && !decision->admits()) {
+            std::fprintf(out, "  result    FAIL %s\n", std::string(errc_name(decision->failure->code)).c_str());
+        } else if (decision != nullptr && decision->failure) {
+            std::fprintf(out, "  result    ok (audit: the trust failure above is recorded)\n");
         } else {
             std::fprintf(out, "  result    ok\n");
         }

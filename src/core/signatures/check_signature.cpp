@@ -84,6 +84,13 @@ SignatureCheck check_simple_signing(const SignatureCandidate& candidate, const I
 
 SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageResult& image,
                                const ImageReference& reference, const Scope& scope, const TrustStore& store) {
+    if (!candidate.unreadable.empty()) {
+        SignatureCheck check;
+        check.origin = candidate.origin;
+        check.kind = "unreadable";
+        check.reason = candidate.unreadable;
+        return check;
+    }
     if (candidate.kind == CandidateKind::sigstore_bundle) {
         return signatures_detail::check_bundle(candidate, image, reference, scope, store);
     }

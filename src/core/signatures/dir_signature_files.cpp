@@ -91,7 +91,15 @@ Expected<std::vector<SignatureCandidate>> find_dir_signature_files(const std::st
         auto bytes = read_signature_file(file.fd, dir + "/" + name);
         if (!bytes) return bytes.take_error();
         auto candidate = parse_containers_signature_file(*bytes, name);
-        if (!candidate) return candidate.take_error();
+        if (!candidate) {
+            // One file that is not a sigstore signature is refused on its own, not the image.
+            SignatureCandidate unreadable;
+            unreadable.origin = name;
+            unreadable.unreadable =
+                std::string(errc_name(candidate.error().code)) + ": " + candidate.error().message;
+            candidates.push_back(std::move(unreadable));
+            continue;
+        }
         candidates.push_back(std::move(*candidate));
     }
     return candidates;

@@ -71,13 +71,18 @@ TEST_CASE("dir signatures: a symlinked signature file is unsafe_path") {
     CHECK(found.error().message.find("signature-1: a symbolic link") != std::string::npos);
 }
 
-TEST_CASE("dir signatures: an OpenPGP signature file is schema_violation") {
+TEST_CASE("dir signatures: an OpenPGP signature file is a candidate refused by name, not an error") {
     TempDir dir;
     write_file(dir / "signature-1", std::string("\xa3\x01\x02\x03", 4));
+    write_file(dir / "signature-2", read_bytes(cosign_image("dir-img-cosign-valid") + "/signature-1"));
     auto found = find_dir_signature_files(dir.path());
-    REQUIRE_FALSE(found.has_value());
-    CHECK(found.error().code == Errc::schema_violation);
-    CHECK(found.error().message.find("OpenPGP") != std::string::npos);
+    REQUIRE(found.has_value());
+    REQUIRE(found->size() == 2);
+    CHECK((*found)[0].origin == "signature-1");
+    CHECK((*found)[0].unreadable.find("schema-violation: ") == 0);
+    CHECK((*found)[0].unreadable.find("OpenPGP") != std::string::npos);
+    CHECK((*found)[1].unreadable.empty());
+    CHECK((*found)[1].media_type == cosign::kSimpleSigningMediaType);
 }
 
 TEST_CASE("dir signatures: more than kMaxSignaturesPerImage files is limit_exceeded") {
