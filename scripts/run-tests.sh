@@ -16,10 +16,12 @@ stage() {
     printf '\n=== stage %-24s budget %4ss ===\n' "$name" "$budget"
     local started rc=0
     started=$(date +%s)
-    # Through bash so that the helper functions below (exported) can be stages too.
-    timeout --foreground "$budget" bash -c '"$@"' stage "$@" || rc=$?
+    # Through bash so that the helper functions below (exported) can be stages too. Not
+    # --foreground: timeout then runs the stage in its own process group and signals all of it,
+    # so an over-budget build stops its compilers too (with --foreground they ran on, orphaned).
+    timeout --kill-after=30 "$budget" bash -c '"$@"' stage "$@" </dev/null || rc=$?
     local took=$(( $(date +%s) - started ))
-    if [ "$rc" -eq 124 ]; then
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then  # TERM, or KILL after --kill-after
         printf '=== stage %-24s OVER BUDGET: stopped after %ss (budget %ss) ===\n' "$name" "$took" "$budget"
         exit 1
     fi
