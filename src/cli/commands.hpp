@@ -15,6 +15,7 @@ int run_policy(const std::vector<std::string>& args);
 int run_install(const std::vector<std::string>& args);
 int run_list(const std::vector<std::string>& args);
 int run_remove(const std::vector<std::string>& args);
+int run_device(const std::vector<std::string>& args);  // device_command.cpp: device init/show
 
 // containerd 2.x image-verifier mode (verifier_mode.cpp): entered when the first argument is one
 // of containerd's flags (-name, -digest, -stdin-media-type in Go flag syntax). Exit 0 allow, 1 deny.

@@ -42,6 +42,7 @@ constexpr struct {
     {"install", edgeverify::cli::run_install},
     {"list", edgeverify::cli::run_list},
     {"remove", edgeverify::cli::run_remove},
+    {"device", edgeverify::cli::run_device},
 };
 
 }  // namespace
