@@ -3,8 +3,11 @@
 # (FORMATS.md E): `edgeverify -name REF -digest DIGEST -stdin-media-type
 # application/vnd.oci.descriptor.v1+json` with the descriptor JSON (json.Encoder output, trailing
 # newline) on stdin. Exit 0 allows, anything else denies; stdout is the reason (≤ 32 KiB read).
-# Verdict files are written here by an independent python writer following docs/verdicts.md.
+# Verdict files are written here by an independent python writer following docs/verdicts.md;
+# the last part admits an image with `edgeverify install` into a private containerd 1.6
+# (containerd_lib.sh), asks the verifier about it, lists it and removes it.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/containerd_lib.sh"
 
 DESCRIPTOR_TYPE=application/vnd.oci.descriptor.v1+json
 INDEX_TYPE=application/vnd.oci.image.index.v1+json
@@ -165,5 +168,52 @@ STATE=$STATE_SAVED
 ln -s "$STATE/verdicts/sha256/${INDEX#sha256:}.json" "$STATE/verdicts/sha256/${STRANGER#sha256:}.json"
 verifier "$WORK/stranger.json" -name "$REF" -digest "$STRANGER" -stdin-media-type "$DESCRIPTOR_TYPE"
 expect_decision "verdict symlinked from another digest: denied" 1 "symlink"
+
+# --- install -> verifier -> list -> remove, with a real containerd. An audit default admits the
+# unsigned multi-platform fixture; install writes verdicts for the index and the platform manifest.
+containerd_start
+STATE="$WORK/installed-state"
+AUDIT_TRUST="$WORK/audit-trust"
+mkdir -p "$AUDIT_TRUST"
+printf '{"version":1,"default":"audit","scopes":[]}\n' >"$AUDIT_TRUST/policy.json"
+M=$(fixture_copy multiarch "$WORK/multiarch")
+MREF=registry.example.com/fleet/multi:1.0
+EV_PREFIX=(env EDGEVERIFY_STATE_DIR="$STATE")
+run_ev install --trust "$AUDIT_TRUST" --containerd-address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE" \
+    "oci:$M:multi" --reference "$MREF" --platform linux/amd64 --json
+check_eq "install of the index (audit default): exit 0" "$RC" 0
+[ "$RC" -eq 0 ] || _show_run
+MINDEX=$(ctr_images_ls_digest "$MREF")
+MMANIFEST=$(jget "$WORK/last.out" 'd["images"][0]["manifestDigest"]' 2>/dev/null || true)
+VERIFIER_TRUST="$AUDIT_TRUST"
+descriptor "$MINDEX" >"$WORK/mindex.json"
+verifier "$WORK/mindex.json" -name "$MREF" -digest "$MINDEX" -stdin-media-type "$DESCRIPTOR_TYPE"
+expect_decision "installed index digest (what containerd resolves): allowed, audit" 0 "audit"
+descriptor "$MMANIFEST" "$MANIFEST_TYPE" >"$WORK/mmanifest.json"
+verifier "$WORK/mmanifest.json" -name "$MREF" -digest "$MMANIFEST" -stdin-media-type "$DESCRIPTOR_TYPE"
+expect_decision "installed platform manifest digest: allowed" 0 "allowed"
+
+EV_PREFIX=(env EDGEVERIFY_STATE_DIR="$STATE" EDGEVERIFY_TRUST_DIR="$AUDIT_TRUST")
+run_ev list --json
+check_eq "list --json: exit 0" "$RC" 0
+check_eq "list --json: index and manifest, both current" \
+    "$(jget "$WORK/last.out" 'sorted([i["role"], i["current"], i["reference"]] for i in d["images"])')" \
+    "[[\"index\", true, \"$MREF\"], [\"manifest\", true, \"$MREF\"]]"
+run_ev list --trust "$TRUST"
+if [ "$RC" -eq 0 ] && grep -q "not current: $MINDEX" "$WORK/last.out"; then pass "list under another trust store: not current"; else
+    fail "list under another trust store: not current"; _show_run; fi
+
+run_ev remove "$MMANIFEST" --containerd-address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE"
+check_eq "remove by the manifest digest: exit 0" "$RC" 0
+[ "$RC" -eq 0 ] || _show_run
+check_eq "remove: containerd no longer holds the image" "$(ctr_images_ls_digest "$MREF")" ""
+check_eq "remove: index and manifest verdicts gone" \
+    "$(ls "$STATE/verdicts/sha256/" | wc -l | tr -d ' ')" 0
+verifier "$WORK/mindex.json" -name "$MREF" -digest "$MINDEX" -stdin-media-type "$DESCRIPTOR_TYPE"
+expect_decision "removed index digest: denied" 1 "never admitted"
+run_ev remove "$MINDEX" --containerd-address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE"
+check_eq "remove of a digest no longer admitted: exit 1" "$RC" 1
+EV_PREFIX=()
+unset VERIFIER_TRUST
 
 finish
