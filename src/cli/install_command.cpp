@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "edgeverify/containerd.hpp"
+#include "edgeverify/verdict_store.hpp"
 #include "edgeverify/integrity.hpp"
 #include "install_archive.hpp"
 #include "install_record.hpp"
@@ -187,8 +188,19 @@ int run_install(const std::vector<std::string>& args) {
             error = outcome.refusal;
         }
     }
+    std::vector<ImportEntry> entries;
+    Containerd containerd(target);
+    // After a confirmed import, a verdict or a report that cannot be written undoes the install:
+    // nothing is admitted that the verdict store or the outbox does not know about.
+    const auto undo_install = [&] {
+        for (const auto& e : entries) (void)containerd.remove_image(e.containerd_name);
+        for (const ImageResult& image : pass->report.images) {
+            (void)remove_verdict(state, image.manifest_digest);
+            if (image.index_digest) (void)remove_verdict(state, *image.index_digest);
+        }
+        outcome.installed = false;
+    };
     if (!error) {
-        std::vector<ImportEntry> entries;
         for (std::size_t i = 0; i < pass->report.images.size(); ++i) {
             const ImageResult& image = pass->report.images[i];
             const std::string& name = (*decisions)[i].reference;
@@ -201,7 +213,6 @@ int run_install(const std::vector<std::string>& args) {
                                              {"manifestDigest", image.manifest_digest.str()}});
         }
         pass->source.reset();  // the staged copy is rewritten next
-        Containerd containerd(target);
         auto archive = build_import_archive(*staged, entries);
         if (!archive) {
             error = archive.error();
@@ -210,7 +221,10 @@ int run_install(const std::vector<std::string>& args) {
             if (exit_code_for(error->code) == 1) outcome.refusal = error;
         } else {
             outcome.installed = true;
-            if (auto v = record_verdicts(state, *store, outcome); !v) error = v.error();
+            if (auto v = record_verdicts(state, *store, outcome); !v) {
+                error = v.error();
+                undo_install();
+            }
         }
     }
     if (outcome.refusal) {
@@ -221,7 +235,10 @@ int run_install(const std::vector<std::string>& args) {
     remove_tree(staged->directory);
     if (outcome.installed || outcome.refusal) {
         auto reported = enqueue_reports(state, *store, outcome);
-        if (!reported && !error) error = reported.error();
+        if (!reported) {
+            if (!error) error = reported.error();
+            if (outcome.installed) undo_install();  // never admitted without its report
+        }
         if (reported) run.out["reports"] = *reported;
     }
     if (!run.json && outcome.installed) {

@@ -179,4 +179,17 @@ run_ev install --trust "$WORK/trust" --containerd-address "$WORK/no-such.sock" "
 check_eq "containerd unreachable: exit 3" "$RC" 3
 staging_empty "containerd unreachable"
 
+# --- the report cannot be written (a corrupt sequence counter): the install is undone
+export EDGEVERIFY_STATE_DIR="$WORK/state-noreport"
+run_ev device init
+check_eq "device init for the no-report state" "$RC" 0
+printf 'not a number\n' >"$EDGEVERIFY_STATE_DIR/sequence"
+N=$(signed_copy single "$WORK/noreport" "$REPO/noreport:1.0")
+run_ev "${INSTALL[@]}" "$N" --reference "$REPO/noreport:1.0" --json
+if [ "$RC" -ne 0 ]; then pass "no report possible: install fails (exit $RC)"; else fail "no report possible: install fails"; _show_run; fi
+check_eq "no report possible: absent from containerd" "$(ctr_images_ls_digest "$REPO/noreport:1.0")" ""
+check_eq "no report possible: no verdict left" \
+    "$(find "$EDGEVERIFY_STATE_DIR/verdicts" -name '*.json' 2>/dev/null | wc -l | tr -d ' ')" 0
+export EDGEVERIFY_STATE_DIR="$STATE"
+
 finish
