@@ -107,6 +107,13 @@ struct DeviceReport {
 std::string make_device_report_statement(const DeviceIdentity& device, std::uint64_t sequence,
                                          const DeviceReport& report);
 
+// What `device show --json` offers for enrollment: proof that the holder of the device key
+// asked, an in-toto Statement v1 with subject [{name: device id, digest: {sha256: fingerprint
+// hex}}], predicateType kDeviceEnrollmentPredicate, predicate {deviceId, fingerprint, publicKey
+// (PEM), time}. Signed with sign_dsse_envelope it verifies with the public key it carries.
+inline constexpr std::string_view kDeviceEnrollmentPredicate = "https://edgeverify.dev/device-enrollment/v1";
+std::string make_enrollment_statement(const DeviceIdentity& device, std::string_view time);
+
 // /proc/sys/kernel/random/boot_id (a UUID, trailing newline removed); io_error when unreadable.
 Expected<std::string> read_boot_id();
 // The current time as RFC 3339 UTC, seconds precision ("2026-11-28T01:50:00Z").

@@ -26,7 +26,8 @@ constexpr const char* kDeviceHelp =
     "device.key there. A key that group or others can access is refused.\n"
     "\n"
     "options:\n"
-    "  --json        (show) one JSON object: deviceId, fingerprint, publicKey, keyType, keyPath\n"
+    "  --json        (show) one JSON object: deviceId, fingerprint, publicKey, keyType, keyPath,\n"
+    "                and enrollment, a DSSE envelope signed by the device key (proof of possession)\n"
     "  -h, --help    this help\n"
     "\n"
     "exit status: 0 done, 2 usage error, 3 no key / cannot read or write the state directory,\n"
@@ -51,11 +52,15 @@ int run_show(const StateDirectory& state, bool json) {
     auto identity = load_device_identity(state);
     if (!identity) return report_error(identity.error());
     if (json) {
+        auto enrollment = sign_dsse_envelope(
+            *identity, kInTotoPayloadType, make_enrollment_statement(*identity, rfc3339_utc_now()));
+        if (!enrollment) return report_error(enrollment.error());
         const Json out = {{"deviceId", identity->device_id},
                           {"fingerprint", identity->fingerprint},
                           {"publicKey", identity->public_key_pem},
                           {"keyType", std::string(key_type_name(identity->key.type()))},
-                          {"keyPath", state.device_key()}};
+                          {"keyPath", state.device_key()},
+                          {"enrollment", Json::parse(*enrollment)}};
         std::printf("%s\n", out.dump(2).c_str());
     } else {
         print_identity(*identity);

@@ -12,6 +12,12 @@ namespace {
 constexpr const char* kBootIdPath = "/proc/sys/kernel/random/boot_id";
 constexpr std::size_t kMaxBootIdBytes = 64;  // a UUID is 36 characters
 
+// The device as an in-toto subject: its id, and its public key's fingerprint as the digest.
+Json device_subject(const DeviceIdentity& device) {
+    const std::string fingerprint_hex = device.fingerprint.substr(device.fingerprint.find(':') + 1);
+    return Json::array({{{"name", device.device_id}, {"digest", {{"sha256", fingerprint_hex}}}}});
+}
+
 }  // namespace
 
 std::string rfc3339_utc_now() {
@@ -47,10 +53,9 @@ std::string make_device_report_statement(const DeviceIdentity& device, std::uint
         if (alarm.digest) entry["digest"] = alarm.digest->str();
         alarms.push_back(std::move(entry));
     }
-    const std::string fingerprint_hex = device.fingerprint.substr(device.fingerprint.find(':') + 1);
     const Json statement = {
         {"_type", std::string(kInTotoStatementType)},
-        {"subject", Json::array({{{"name", device.device_id}, {"digest", {{"sha256", fingerprint_hex}}}}})},
+        {"subject", device_subject(device)},
         {"predicateType", std::string(kDeviceReportPredicate)},
         {"predicate",
          {{"deviceId", device.device_id},
@@ -64,6 +69,20 @@ std::string make_device_report_statement(const DeviceIdentity& device, std::uint
     };
     // Image references come from containerd and may hold any bytes: never throw on bad UTF-8.
     return statement.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string make_enrollment_statement(const DeviceIdentity& device, std::string_view time) {
+    const Json statement = {
+        {"_type", std::string(kInTotoStatementType)},
+        {"subject", device_subject(device)},
+        {"predicateType", std::string(kDeviceEnrollmentPredicate)},
+        {"predicate",
+         {{"deviceId", device.device_id},
+          {"fingerprint", device.fingerprint},
+          {"publicKey", device.public_key_pem},
+          {"time", std::string(time)}}},
+    };
+    return statement.dump();
 }
 
 }  // namespace edgeverify

@@ -144,3 +144,21 @@ TEST_SUITE("device") {
         CHECK(now.back() == 'Z');
     }
 }
+
+TEST_SUITE("device") {
+    TEST_CASE("the enrollment statement names the device and verifies with the key it carries") {
+        const DeviceIdentity device = make_identity();
+        const std::string statement = make_enrollment_statement(device, "2026-11-28T02:00:00Z");
+        auto envelope = sign_dsse_envelope(device, kInTotoPayloadType, statement);
+        REQUIRE(envelope.has_value());
+        auto parsed = parse_json_strict(statement, "enrollment");
+        REQUIRE(parsed.has_value());
+        CHECK((*parsed)["predicateType"] == "https://edgeverify.dev/device-enrollment/v1");
+        CHECK((*parsed)["predicate"]["fingerprint"] == device.fingerprint);
+        auto carried = parse_public_key_pem((*parsed)["predicate"]["publicKey"].get<std::string>(), "carried");
+        REQUIRE(carried.has_value());
+        auto payload = verify_dsse_envelope(*carried, *envelope);
+        REQUIRE(payload.has_value());
+        CHECK(*payload == statement);
+    }
+}
