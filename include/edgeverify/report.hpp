@@ -30,11 +30,11 @@ inline constexpr std::string_view kInTotoPayloadType = "application/vnd.in-toto+
 inline constexpr std::string_view kVerifierIdPrefix = "https://edgeverify.dev/verifier/device/";
 
 // Named limits (docs/limits.md, docs/reports.md).
-inline constexpr std::size_t kMaxDeviceKeyBytes = 16 * 1024;        // device.key (a PEM is ~250 bytes)
-inline constexpr std::size_t kMaxSequenceFileBytes = 64;            // "<decimal>\n"
-inline constexpr std::size_t kMaxReportBytes = 4 * 1024 * 1024;     // one DSSE envelope in the outbox
-inline constexpr std::size_t kMaxOutboxReports = 10000;             // quota: reports waiting in outbox/
-inline constexpr std::size_t kMaxDsseSignatures = 16;               // signatures in one envelope read
+inline constexpr std::size_t kMaxDeviceKeyBytes = 16 * 1024;     // device.key (a PEM is ~250 bytes)
+inline constexpr std::size_t kMaxSequenceFileBytes = 64;         // "<decimal>\n"
+inline constexpr std::size_t kMaxReportBytes = 4 * 1024 * 1024;  // one DSSE envelope in the outbox
+inline constexpr std::size_t kMaxOutboxReports = 10000;          // quota: reports waiting in outbox/
+inline constexpr std::size_t kMaxDsseSignatures = 16;            // signatures in one envelope read
 
 struct DeviceIdentity {
     PrivateKey key;
@@ -51,15 +51,15 @@ Expected<DeviceIdentity> load_device_identity(const StateDirectory& state);
 
 // What one verification decided, for its report.
 struct VerificationRecord {
-    std::string reference;             // normalized
+    std::string reference;  // normalized
     Digest manifest_digest;
     std::optional<Digest> index_digest;
-    bool admitted = false;             // installed/allowed (audit mode admits failures too)
-    bool passed = false;               // every check passed
+    bool admitted = false;  // installed/allowed (audit mode admits failures too)
+    bool passed = false;    // every check passed
     std::string trust_store_digest;
-    std::string policy_uri;            // "file:///etc/edgeverify/trust/policy.json"
-    std::string time_verified;         // RFC 3339 UTC
-    Json checks = Json::object();      // per-check detail (integrity, signatures, rules)
+    std::string policy_uri;        // "file:///etc/edgeverify/trust/policy.json"
+    std::string time_verified;     // RFC 3339 UTC
+    Json checks = Json::object();  // per-check detail (integrity, signatures, rules)
     // Optional: attestations the decision used (VSA inputAttestations), e.g. a signature manifest.
     struct InputAttestation {
         std::string uri;
@@ -81,23 +81,23 @@ std::string make_verification_statement(const DeviceIdentity& device, std::uint6
 // The periodic device report (predicate kDeviceReportPredicate).
 struct DeviceReport {
     struct Image {
-        std::string reference;            // as containerd names it
-        Digest digest;                    // the manifest or index digest containerd holds
-        std::string verdict;              // "admitted", "unverified" (trust store changed), "not-admitted"
-        std::string verified_at;          // RFC 3339 UTC of the verdict; empty when none
-        std::string trust_store_digest;   // of the verdict; empty when none
+        std::string reference;           // as containerd names it
+        Digest digest;                   // the manifest or index digest containerd holds
+        std::string verdict;             // "admitted", "unverified" (trust store changed), "not-admitted"
+        std::string verified_at;         // RFC 3339 UTC of the verdict; empty when none
+        std::string trust_store_digest;  // of the verdict; empty when none
     };
     struct Alarm {
-        std::string kind;                 // e.g. "image-not-admitted", "report-refused"
+        std::string kind;  // e.g. "image-not-admitted", "report-refused"
         std::string message;
-        std::optional<Digest> digest;     // the image concerned, when there is one
+        std::optional<Digest> digest;  // the image concerned, when there is one
     };
-    std::string agent_version;            // EDGEVERIFY_VERSION
-    std::string trust_store_digest;       // current "sha256:<hex>"
+    std::string agent_version;       // EDGEVERIFY_VERSION
+    std::string trust_store_digest;  // current "sha256:<hex>"
     std::vector<Image> images;
     std::vector<Alarm> alarms;
-    std::string boot_id;                  // read_boot_id()
-    std::string time;                     // RFC 3339 UTC
+    std::string boot_id;  // read_boot_id()
+    std::string time;     // RFC 3339 UTC
 };
 
 // in-toto Statement v1: subject [{name: device id, digest: {sha256: fingerprint hex}}],
@@ -161,8 +161,8 @@ public:
     };
     Expected<std::vector<Pending>> pending() const;
     Expected<std::string> read(std::uint64_t sequence) const;  // the envelope; not_found if absent
-    Status acknowledge(std::uint64_t sequence);  // removes it durably
-    std::string path_for(std::uint64_t sequence) const;  // outbox/<20-digit sequence>.json
+    Status acknowledge(std::uint64_t sequence);                // removes it durably
+    std::string path_for(std::uint64_t sequence) const;        // outbox/<20-digit sequence>.json
 
 private:
     StateDirectory state_;

@@ -34,8 +34,8 @@ constexpr const char* kDeviceHelp =
     "1 the key file is not a usable P-256 key\n";
 
 void print_identity(const DeviceIdentity& identity) {
-    std::printf("device id:   %s\nfingerprint: %s\n%s", identity.device_id.c_str(), identity.fingerprint.c_str(),
-                identity.public_key_pem.c_str());
+    std::printf("device id:   %s\nfingerprint: %s\n%s", identity.device_id.c_str(),
+                identity.fingerprint.c_str(), identity.public_key_pem.c_str());
 }
 
 int run_init(const StateDirectory& state) {
@@ -43,7 +43,8 @@ int run_init(const StateDirectory& state) {
     const bool existed = ::lstat(state.device_key().c_str(), &status) == 0;
     auto identity = init_device_identity(state);
     if (!identity) return report_error(identity.error());
-    std::printf("%s %s\n", existed ? "device key already present:" : "created device key", state.device_key().c_str());
+    std::printf("%s %s\n", existed ? "device key already present:" : "created device key",
+                state.device_key().c_str());
     print_identity(*identity);
     return 0;
 }
@@ -52,8 +53,8 @@ int run_show(const StateDirectory& state, bool json) {
     auto identity = load_device_identity(state);
     if (!identity) return report_error(identity.error());
     if (json) {
-        auto enrollment = sign_dsse_envelope(
-            *identity, kInTotoPayloadType, make_enrollment_statement(*identity, rfc3339_utc_now()));
+        auto enrollment = sign_dsse_envelope(*identity, kInTotoPayloadType,
+                                             make_enrollment_statement(*identity, rfc3339_utc_now()));
         if (!enrollment) return report_error(enrollment.error());
         const Json out = {{"deviceId", identity->device_id},
                           {"fingerprint", identity->fingerprint},
@@ -79,12 +80,14 @@ int run_device(const std::vector<std::string>& args) {
         return 0;
     }
     if (parsed->positional.size() != 1) {
-        return report_error(make_error(Errc::usage, "device needs one action, init or show (see 'edgeverify device --help')"));
+        return report_error(make_error(
+            Errc::usage, "device needs one action, init or show (see 'edgeverify device --help')"));
     }
     const std::string& action = parsed->positional.front();
     const StateDirectory state = state_directory_from_env();
     if (action == "init") {
-        if (parsed->has("--json")) return report_error(make_error(Errc::usage, "device init takes no --json"));
+        if (parsed->has("--json"))
+            return report_error(make_error(Errc::usage, "device init takes no --json"));
         return run_init(state);
     }
     if (action == "show") return run_show(state, parsed->has("--json"));

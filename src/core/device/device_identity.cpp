@@ -18,8 +18,8 @@ constexpr std::size_t kDeviceIdHexDigits = 20;
 
 Error errno_error(int error, const std::string& what) {
     const Errc code = (error == EACCES || error == EPERM) ? Errc::permission_denied
-                      : error == ENOENT                  ? Errc::not_found
-                                                         : Errc::io_error;
+                      : error == ENOENT                   ? Errc::not_found
+                                                          : Errc::io_error;
     return make_error(code, what + ": " + std::strerror(error));
 }
 
@@ -35,7 +35,8 @@ Expected<DeviceIdentity> identity_from_pem(std::string_view pem, const std::stri
     DeviceIdentity identity;
     identity.public_key_pem = key->public_key_pem();
     identity.fingerprint = digest_of(DigestAlgorithm::sha256, public_key->spki_der()).str();
-    identity.device_id = "ev-" + identity.fingerprint.substr(std::string_view("sha256:").size(), kDeviceIdHexDigits);
+    identity.device_id =
+        "ev-" + identity.fingerprint.substr(std::string_view("sha256:").size(), kDeviceIdHexDigits);
     identity.key = std::move(*key);
     return identity;
 }
@@ -109,11 +110,13 @@ Expected<DeviceIdentity> init_device_identity(const StateDirectory& state) {
     // Written durably under a private name, then linked into place: link(2) fails when the key
     // appeared meanwhile (another init), so an existing key is never replaced.
     const std::string staged = path + ".new-" + std::to_string(::getpid());
-    if (auto written = write_file_durably(staged, key->pkcs8_pem(), 0600); !written) return written.take_error();
+    if (auto written = write_file_durably(staged, key->pkcs8_pem(), 0600); !written)
+        return written.take_error();
     const int linked = ::link(staged.c_str(), path.c_str());
     const int link_error = errno;
     if (auto removed = remove_file_durably(staged); !removed) return removed.take_error();
-    if (linked != 0 && link_error != EEXIST) return errno_error(link_error, "cannot create device key " + path);
+    if (linked != 0 && link_error != EEXIST)
+        return errno_error(link_error, "cannot create device key " + path);
     return load_device_identity(state);
 }
 

@@ -42,7 +42,8 @@ std::string make_device_report_statement(const DeviceIdentity& device, std::uint
                                          const DeviceReport& report) {
     Json images = Json::array();
     for (const auto& image : report.images) {
-        Json entry = {{"reference", image.reference}, {"digest", image.digest.str()}, {"verdict", image.verdict}};
+        Json entry = {
+            {"reference", image.reference}, {"digest", image.digest.str()}, {"verdict", image.verdict}};
         if (!image.verified_at.empty()) entry["verifiedAt"] = image.verified_at;
         if (!image.trust_store_digest.empty()) entry["trustStoreDigest"] = image.trust_store_digest;
         images.push_back(std::move(entry));

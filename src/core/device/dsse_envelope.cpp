@@ -56,7 +56,8 @@ Expected<std::string> verify_dsse_envelope(const PublicKey& key, std::string_vie
 
     const auto signatures = envelope.find("signatures");
     if (signatures == envelope.end()) return envelope_error("signatures is missing");
-    if (!signatures->is_array() || signatures->empty()) return envelope_error("signatures must be a non-empty array");
+    if (!signatures->is_array() || signatures->empty())
+        return envelope_error("signatures must be a non-empty array");
     if (signatures->size() > kMaxDsseSignatures) {
         return make_error(Errc::limit_exceeded, "DSSE envelope: more than kMaxDsseSignatures (" +
                                                     std::to_string(kMaxDsseSignatures) + ") signatures");

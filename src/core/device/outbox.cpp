@@ -44,9 +44,9 @@ Expected<DirectoryLock> lock_directory(const std::string& directory, int operati
     const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         const int error = errno;
-        const Errc code = error == ENOENT ? Errc::not_found
+        const Errc code = error == ENOENT                       ? Errc::not_found
                           : (error == EACCES || error == EPERM) ? Errc::permission_denied
-                                                                 : Errc::io_error;
+                                                                : Errc::io_error;
         return make_error(code, "cannot open " + directory + ": " + std::strerror(error));
     }
     while (::flock(fd, operation) != 0) {
@@ -69,9 +69,11 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text) {
 
 // "<20 digits>.json" -> its sequence number.
 std::optional<std::uint64_t> report_sequence(std::string_view name) {
-    if (name.size() != kSequenceDigits + kReportSuffix.size() || !name.ends_with(kReportSuffix)) return std::nullopt;
+    if (name.size() != kSequenceDigits + kReportSuffix.size() || !name.ends_with(kReportSuffix))
+        return std::nullopt;
     const std::string_view digits = name.substr(0, kSequenceDigits);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
     return parse_decimal(digits);
 }
 
@@ -99,7 +101,8 @@ Expected<OutboxScan> scan_outbox(const std::string& directory) {
         const std::string name = entry->d_name;
         if (name == "." || name == "..") continue;
         struct stat status {};
-        if (::fstatat(::dirfd(dir), entry->d_name, &status, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+        if (::fstatat(::dirfd(dir), entry->d_name, &status, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;                           // gone meanwhile
         if (S_ISDIR(status.st_mode)) continue;  // refused/ and the like: not reports
         const auto sequence = report_sequence(name);
         if (sequence && S_ISREG(status.st_mode)) {
@@ -112,7 +115,9 @@ Expected<OutboxScan> scan_outbox(const std::string& directory) {
     }
     const int error = errno;
     ::closedir(dir);
-    if (error != 0) return make_error(Errc::io_error, "cannot read the outbox " + directory + ": " + std::strerror(error));
+    if (error != 0)
+        return make_error(Errc::io_error,
+                          "cannot read the outbox " + directory + ": " + std::strerror(error));
     std::sort(scan.reports.begin(), scan.reports.end(),
               [](const Outbox::Pending& a, const Outbox::Pending& b) { return a.sequence < b.sequence; });
     std::sort(scan.strays.begin(), scan.strays.end());
@@ -136,12 +141,14 @@ Expected<std::uint64_t> Outbox::next_sequence() {
     std::uint64_t stored = 0;
     if (stored_text->has_value()) {
         const std::string& text = **stored_text;
-        const auto value = text.ends_with('\n') ? parse_decimal(std::string_view(text).substr(0, text.size() - 1))
-                                                : std::nullopt;
+        const auto value = text.ends_with('\n')
+                               ? parse_decimal(std::string_view(text).substr(0, text.size() - 1))
+                               : std::nullopt;
         if (!value || (text.size() > 2 && text[0] == '0')) {
             return make_error(Errc::schema_violation,
-                              path + ": not a sequence number (\"<decimal>\\n\"); refusing to reset it, which "
-                                     "could reuse numbers the server has seen");
+                              path +
+                                  ": not a sequence number (\"<decimal>\\n\"); refusing to reset it, which "
+                                  "could reuse numbers the server has seen");
         }
         stored = *value;
     }
@@ -201,9 +208,9 @@ Expected<std::vector<Outbox::Pending>> Outbox::pending() const {
     if (!scan->strays.empty()) {
         std::string names;
         for (const auto& name : scan->strays) names += (names.empty() ? "" : ", ") + name;
-        return make_error(Errc::schema_violation, "outbox " + state_.outbox() +
-                                                      " holds files that are not reports: " + names +
-                                                      " (edgeverify never deletes what it did not write; move them away)");
+        return make_error(Errc::schema_violation,
+                          "outbox " + state_.outbox() + " holds files that are not reports: " + names +
+                              " (edgeverify never deletes what it did not write; move them away)");
     }
     return std::move(scan->reports);
 }
@@ -216,6 +223,8 @@ Expected<std::string> Outbox::read(std::uint64_t sequence) const {
     return std::move(**bytes);
 }
 
-Status Outbox::acknowledge(std::uint64_t sequence) { return remove_file_durably(path_for(sequence)); }
+Status Outbox::acknowledge(std::uint64_t sequence) {
+    return remove_file_durably(path_for(sequence));
+}
 
 }  // namespace edgeverify

@@ -26,7 +26,8 @@ Json digest_set(const Digest& digest) {
 std::string make_verification_statement(const DeviceIdentity& device, std::uint64_t sequence,
                                         const VerificationRecord& record) {
     Json policy = {{"uri", record.policy_uri}};
-    if (auto trust_digest = Digest::parse(record.trust_store_digest)) policy["digest"] = digest_set(*trust_digest);
+    if (auto trust_digest = Digest::parse(record.trust_store_digest))
+        policy["digest"] = digest_set(*trust_digest);
 
     Json context = {{"deviceId", device.device_id},
                     {"sequence", sequence},
@@ -35,8 +36,9 @@ std::string make_verification_statement(const DeviceIdentity& device, std::uint6
     if (record.index_digest) context["indexDigest"] = record.index_digest->str();
 
     Json predicate = {
-        {"verifier", {{"id", std::string(kVerifierIdPrefix) + device.device_id},
-                      {"version", {{"edgeverify", EDGEVERIFY_VERSION}}}}},
+        {"verifier",
+         {{"id", std::string(kVerifierIdPrefix) + device.device_id},
+          {"version", {{"edgeverify", EDGEVERIFY_VERSION}}}}},
         {"timeVerified", record.time_verified},
         {"resourceUri", record.reference},
         {"policy", policy},
@@ -55,7 +57,8 @@ std::string make_verification_statement(const DeviceIdentity& device, std::uint6
     }
     const Json statement = {
         {"_type", std::string(kInTotoStatementType)},
-        {"subject", Json::array({{{"name", record.reference}, {"digest", digest_set(record.manifest_digest)}}})},
+        {"subject",
+         Json::array({{{"name", record.reference}, {"digest", digest_set(record.manifest_digest)}}})},
         {"predicateType", std::string(kVerificationSummaryPredicate)},
         {"predicate", predicate},
     };

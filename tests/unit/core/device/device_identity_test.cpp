@@ -118,7 +118,8 @@ TEST_SUITE("device") {
         StateFixture fixture;
         REQUIRE(prepare_state_directory(fixture.state).has_value());
         fixture.write(fixture.base + "/elsewhere.key", test::key_file("p256.key"), 0600);
-        REQUIRE(::symlink((fixture.base + "/elsewhere.key").c_str(), fixture.state.device_key().c_str()) == 0);
+        REQUIRE(::symlink((fixture.base + "/elsewhere.key").c_str(), fixture.state.device_key().c_str()) ==
+                0);
         auto loaded = load_device_identity(fixture.state);
         REQUIRE_FALSE(loaded.has_value());
         CHECK(loaded.error().code == Errc::permission_denied);

@@ -29,7 +29,9 @@ PublicKey public_key_of(const DeviceIdentity& identity) {
     return std::move(*key);
 }
 
-std::string b64(std::string_view bytes) { return base64_encode(bytes); }
+std::string b64(std::string_view bytes) {
+    return base64_encode(bytes);
+}
 
 }  // namespace
 
@@ -57,7 +59,8 @@ TEST_SUITE("device") {
 
     TEST_CASE("sign then verify returns the payload, including an empty one") {
         const DeviceIdentity device = make_identity();
-        for (const std::string& payload : {std::string(R"({"_type":"https://in-toto.io/Statement/v1"})"), std::string()}) {
+        for (const std::string& payload :
+             {std::string(R"({"_type":"https://in-toto.io/Statement/v1"})"), std::string()}) {
             auto envelope = sign_dsse_envelope(device, kInTotoPayloadType, payload);
             REQUIRE(envelope.has_value());
             auto verified = verify_dsse_envelope(public_key_of(device), *envelope);
@@ -117,34 +120,100 @@ TEST_SUITE("device") {
             Errc code;
         } rows[] = {
             {"not JSON", "{", Errc::json_malformed},
-            {"duplicate key", R"({"payload":"eA==","payload":"eA==","payloadType":"application/vnd.in-toto+json","signatures":[]})",
+            {"duplicate key",
+             R"({"payload":"eA==","payload":"eA==","payloadType":"application/vnd.in-toto+json","signatures":[]})",
              Errc::json_duplicate_key},
             {"array", "[]", Errc::schema_violation},
-            {"unknown member", [&] { Json j = good; j["extra"] = 1; return j.dump(); }(), Errc::schema_violation},
-            {"no payload", [&] { Json j = good; j.erase("payload"); return j.dump(); }(), Errc::schema_violation},
-            {"no payloadType", [&] { Json j = good; j.erase("payloadType"); return j.dump(); }(), Errc::schema_violation},
-            {"other payloadType", [&] { Json j = good; j["payloadType"] = "text/plain"; return j.dump(); }(),
+            {"unknown member",
+             [&] {
+                 Json j = good;
+                 j["extra"] = 1;
+                 return j.dump();
+             }(),
              Errc::schema_violation},
-            {"payload not base64", [&] { Json j = good; j["payload"] = "eA"; return j.dump(); }(), Errc::schema_violation},
-            {"no signatures", [&] { Json j = good; j.erase("signatures"); return j.dump(); }(), Errc::schema_violation},
-            {"empty signatures", [&] { Json j = good; j["signatures"] = Json::array(); return j.dump(); }(),
+            {"no payload",
+             [&] {
+                 Json j = good;
+                 j.erase("payload");
+                 return j.dump();
+             }(),
              Errc::schema_violation},
-            {"signature without sig", [&] { Json j = good; j["signatures"][0].erase("sig"); return j.dump(); }(),
+            {"no payloadType",
+             [&] {
+                 Json j = good;
+                 j.erase("payloadType");
+                 return j.dump();
+             }(),
+             Errc::schema_violation},
+            {"other payloadType",
+             [&] {
+                 Json j = good;
+                 j["payloadType"] = "text/plain";
+                 return j.dump();
+             }(),
+             Errc::schema_violation},
+            {"payload not base64",
+             [&] {
+                 Json j = good;
+                 j["payload"] = "eA";
+                 return j.dump();
+             }(),
+             Errc::schema_violation},
+            {"no signatures",
+             [&] {
+                 Json j = good;
+                 j.erase("signatures");
+                 return j.dump();
+             }(),
+             Errc::schema_violation},
+            {"empty signatures",
+             [&] {
+                 Json j = good;
+                 j["signatures"] = Json::array();
+                 return j.dump();
+             }(),
+             Errc::schema_violation},
+            {"signature without sig",
+             [&] {
+                 Json j = good;
+                 j["signatures"][0].erase("sig");
+                 return j.dump();
+             }(),
              Errc::schema_violation},
             {"signature with unknown member",
-             [&] { Json j = good; j["signatures"][0]["cert"] = "x"; return j.dump(); }(), Errc::schema_violation},
-            {"keyid not a string", [&] { Json j = good; j["signatures"][0]["keyid"] = 5; return j.dump(); }(),
+             [&] {
+                 Json j = good;
+                 j["signatures"][0]["cert"] = "x";
+                 return j.dump();
+             }(),
              Errc::schema_violation},
-            {"sig not base64", [&] { Json j = good; j["signatures"][0]["sig"] = "@@"; return j.dump(); }(),
+            {"keyid not a string",
+             [&] {
+                 Json j = good;
+                 j["signatures"][0]["keyid"] = 5;
+                 return j.dump();
+             }(),
+             Errc::schema_violation},
+            {"sig not base64",
+             [&] {
+                 Json j = good;
+                 j["signatures"][0]["sig"] = "@@";
+                 return j.dump();
+             }(),
              Errc::schema_violation},
             {"a malformed entry beside a good one",
-             [&] { Json j = good; j["signatures"].push_back(Json{{"sig", 1}}); return j.dump(); }(),
+             [&] {
+                 Json j = good;
+                 j["signatures"].push_back(Json{{"sig", 1}});
+                 return j.dump();
+             }(),
              Errc::schema_violation},
             {"too many signatures",
              [&] {
                  Json j = good;
                  j["signatures"] = Json::array();
-                 for (std::size_t i = 0; i <= kMaxDsseSignatures; ++i) j["signatures"].push_back(Json{{"sig", sig}});
+                 for (std::size_t i = 0; i <= kMaxDsseSignatures; ++i)
+                     j["signatures"].push_back(Json{{"sig", sig}});
                  return j.dump();
              }(),
              Errc::limit_exceeded},

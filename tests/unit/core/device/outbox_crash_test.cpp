@@ -77,7 +77,8 @@ TEST_SUITE("device") {
                 CHECK((*json)["sequence"] == report.sequence);
                 const int written_in = (*json)["round"];
                 if (const auto earlier = seen.find(report.sequence); earlier != seen.end()) {
-                    CHECK_MESSAGE(earlier->second == bytes, "report " << report.sequence << " was overwritten");
+                    CHECK_MESSAGE(earlier->second == bytes,
+                                  "report " << report.sequence << " was overwritten");
                 } else {
                     // A number first seen now was reserved now: above everything seen before.
                     CHECK(written_in == round);

@@ -2,8 +2,12 @@
 // order, stray files named, crash leftovers cleaned, acknowledgement removes.
 #include <doctest/doctest.h>
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -61,8 +65,9 @@ TEST_SUITE("device") {
     }
 
     TEST_CASE("a corrupt sequence file is an error, never a reset") {
-        for (const std::string& text : {std::string("abc\n"), std::string("12"), std::string(""), std::string("-1\n"),
-                                       std::string("007\n"), std::string("99999999999999999999999\n")}) {
+        for (const std::string& text :
+             {std::string("abc\n"), std::string("12"), std::string(""), std::string("-1\n"),
+              std::string("007\n"), std::string("99999999999999999999999\n")}) {
             CAPTURE(text);
             OutboxFixture fixture;
             fixture.write(fixture.state.sequence_file(), text);
@@ -138,6 +143,28 @@ TEST_SUITE("device") {
         auto too_big = outbox.enqueue(1, std::string(kMaxReportBytes + 1, 'x'));
         REQUIRE_FALSE(too_big.has_value());
         CHECK(too_big.error().code == Errc::limit_exceeded);
+        CHECK(std::filesystem::is_empty(fixture.state.outbox()));
+    }
+
+    TEST_CASE("a write that runs out of space is io_error and leaves no file, whole or partial") {
+        // RLIMIT_FSIZE makes write(2) fail (EFBIG) the way a full disk does (ENOSPC), in a child
+        // so the limit does not outlive the test.
+        OutboxFixture fixture;
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{4096, 4096};
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(10);
+            Outbox outbox(fixture.state);
+            auto status = outbox.enqueue(1, std::string(64 * 1024, 'x'));
+            if (status) ::_exit(11);
+            ::_exit(status.error().code == Errc::io_error ? 0 : 12);
+        }
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
         CHECK(std::filesystem::is_empty(fixture.state.outbox()));
     }
 

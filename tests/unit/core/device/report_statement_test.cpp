@@ -76,17 +76,20 @@ TEST_SUITE("device") {
         CHECK(subjects->at(0).hex() == kManifestHex);
     }
 
-    TEST_CASE("a failed verification says FAILED in both result and levels; optional fields appear when set") {
+    TEST_CASE(
+        "a failed verification says FAILED in both result and levels; optional fields appear when set") {
         VerificationRecord record = make_record(false);
         record.index_digest = *Digest::parse("sha256:" + std::string(64, 'c'));
-        record.input_attestations.push_back({"registry.example/app:sha256-aaaa.sig", *Digest::parse("sha256:" + std::string(64, 'd'))});
+        record.input_attestations.push_back(
+            {"registry.example/app:sha256-aaaa.sig", *Digest::parse("sha256:" + std::string(64, 'd'))});
         auto parsed = parse_json_strict(make_verification_statement(make_identity(), 1, record), "statement");
         REQUIRE(parsed.has_value());
         const Json& predicate = (*parsed)["predicate"];
         CHECK(predicate["verificationResult"] == "FAILED");
         CHECK(predicate["verifiedLevels"] == Json::array({"FAILED"}));
         CHECK(predicate[std::string(kReportContextExtension)]["admitted"] == false);
-        CHECK(predicate[std::string(kReportContextExtension)]["indexDigest"] == "sha256:" + std::string(64, 'c'));
+        CHECK(predicate[std::string(kReportContextExtension)]["indexDigest"] ==
+              "sha256:" + std::string(64, 'c'));
         REQUIRE(predicate["inputAttestations"].size() == 1);
         CHECK(predicate["inputAttestations"][0]["uri"] == "registry.example/app:sha256-aaaa.sig");
         CHECK(predicate["inputAttestations"][0]["digest"]["sha256"] == std::string(64, 'd'));
@@ -106,10 +109,10 @@ TEST_SUITE("device") {
         report.trust_store_digest = "sha256:" + kTrustHex;
         report.boot_id = "0b5c1c5e-7f3a-4f53-9a8e-1d2c3b4a5f60";
         report.time = "2026-11-28T02:00:00Z";
-        report.images.push_back({"registry.example/app:1.0", *Digest::parse("sha256:" + kManifestHex), "admitted",
-                                 "2026-11-28T01:50:00Z", "sha256:" + kTrustHex});
-        report.images.push_back({"docker.io/library/busybox:latest", *Digest::parse("sha256:" + std::string(64, 'e')),
-                                 "not-admitted", "", ""});
+        report.images.push_back({"registry.example/app:1.0", *Digest::parse("sha256:" + kManifestHex),
+                                 "admitted", "2026-11-28T01:50:00Z", "sha256:" + kTrustHex});
+        report.images.push_back({"docker.io/library/busybox:latest",
+                                 *Digest::parse("sha256:" + std::string(64, 'e')), "not-admitted", "", ""});
         report.alarms.push_back({"image-not-admitted", "containerd holds an image the agent never admitted",
                                  *Digest::parse("sha256:" + std::string(64, 'e'))});
         auto parsed = parse_json_strict(make_device_report_statement(device, 99, report), "device report");
@@ -118,7 +121,8 @@ TEST_SUITE("device") {
         CHECK(statement["_type"] == "https://in-toto.io/Statement/v1");
         CHECK(statement["predicateType"] == "https://edgeverify.dev/device-report/v1");
         CHECK(statement["subject"][0]["name"] == device.device_id);
-        CHECK("sha256:" + statement["subject"][0]["digest"]["sha256"].get<std::string>() == device.fingerprint);
+        CHECK("sha256:" + statement["subject"][0]["digest"]["sha256"].get<std::string>() ==
+              device.fingerprint);
         const Json& predicate = statement["predicate"];
         CHECK(predicate["deviceId"] == device.device_id);
         CHECK(predicate["sequence"] == 99);
@@ -155,7 +159,8 @@ TEST_SUITE("device") {
         REQUIRE(parsed.has_value());
         CHECK((*parsed)["predicateType"] == "https://edgeverify.dev/device-enrollment/v1");
         CHECK((*parsed)["predicate"]["fingerprint"] == device.fingerprint);
-        auto carried = parse_public_key_pem((*parsed)["predicate"]["publicKey"].get<std::string>(), "carried");
+        auto carried =
+            parse_public_key_pem((*parsed)["predicate"]["publicKey"].get<std::string>(), "carried");
         REQUIRE(carried.has_value());
         auto payload = verify_dsse_envelope(*carried, *envelope);
         REQUIRE(payload.has_value());
