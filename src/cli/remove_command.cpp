@@ -18,7 +18,8 @@ constexpr const char* kRemoveHelp =
     "(the index and its platform manifests together), then those verdicts, so the digest no longer\n"
     "passes the containerd verifier. The state directory is EDGEVERIFY_STATE_DIR (default\n"
     "/var/lib/edgeverify). Exit 0 removed, 1 DIGEST was never admitted, 2 usage, 3 containerd or\n"
-    "the state directory failed (the verdicts are then kept).\n";
+    "the state directory failed (the verdicts are then kept). A name containerd now resolves to\n"
+    "another digest (re-used by a later install) is left alone.\n";
 
 // The verdicts written by the admission that produced `digest`: an index and its manifests.
 std::vector<StoredVerdict> admission_of(const StoredVerdict& verdict, const std::vector<StoredVerdict>& all) {
@@ -67,10 +68,27 @@ int run_remove(const std::vector<std::string>& args) {
     if (auto v = parsed->value("--ctr")) target.ctr = *v;
     Containerd containerd(target);
     std::set<std::string> names;
+    std::set<Digest> digests;
     for (const StoredVerdict& v : family) {
+        digests.insert(v.digest);
         if (!v.containerd_name.empty()) names.insert(v.containerd_name);
     }
+    auto held = containerd.list_images();
+    if (!held) {
+        return report_error(make_error(held.error().code, "cannot list containerd images (verdicts kept): " +
+                                                              held.error().message));
+    }
     for (const std::string& name : names) {
+        const ContainerdImage* image = nullptr;
+        for (const ContainerdImage& i : *held) {
+            if (i.name == name) image = &i;
+        }
+        // A name re-used by a later admission now holds another image: that one stays.
+        if (image == nullptr || !digests.count(image->target)) {
+            std::printf("containerd image %s %s: left alone\n", name.c_str(),
+                        image == nullptr ? "is absent" : ("now holds " + image->target.str()).c_str());
+            continue;
+        }
         if (auto removed = containerd.remove_image(name); !removed) {
             return report_error(make_error(removed.error().code, "cannot remove containerd image " + name +
                                                                      " (verdicts kept): " + removed.error().message));

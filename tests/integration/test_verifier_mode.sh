@@ -203,6 +203,13 @@ run_ev list --trust "$TRUST"
 if [ "$RC" -eq 0 ] && grep -q "not current: $MINDEX" "$WORK/last.out"; then pass "list under another trust store: not current"; else
     fail "list under another trust store: not current"; _show_run; fi
 
+# A stale verdict whose containerd name was re-used by this later install: remove leaves the image.
+REF="$MREF" write_verdict "$STRANGER" manifest true enforce
+run_ev remove "$STRANGER" --containerd-address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE"
+check_eq "remove of a stale verdict whose name now holds another image: exit 0" "$RC" 0
+check_eq "remove of a stale verdict: the re-used name's image stays" "$(ctr_images_ls_digest "$MREF")" "$MINDEX"
+check_eq "remove of a stale verdict: its verdict is gone" "$(ls "$STATE/verdicts/sha256/" | wc -l | tr -d ' ')" 2
+
 run_ev remove "$MMANIFEST" --containerd-address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE"
 check_eq "remove by the manifest digest: exit 0" "$RC" 0
 [ "$RC" -eq 0 ] || _show_run
