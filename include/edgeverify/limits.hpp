@@ -45,6 +45,17 @@ inline constexpr std::size_t kMaxTrustKeyFiles = 1024;
 // Largest sigstore/trusted_root.json read from a trust store (the production root is ~7 KiB).
 inline constexpr std::size_t kMaxTrustedRootBytes = 1024 * 1024;
 
+// The device key file (a P-256 PKCS#8 PEM is ~250 bytes).
+inline constexpr std::size_t kMaxDeviceKeyBytes = 16 * 1024;
+// The persisted report sequence counter ("<decimal>\n").
+inline constexpr std::size_t kMaxSequenceFileBytes = 64;
+// One signed report (DSSE envelope) in the outbox.
+inline constexpr std::size_t kMaxReportBytes = 4 * 1024 * 1024;
+// Quota: reports waiting in outbox/ for the server (docs/reports.md says what happens at it).
+inline constexpr std::size_t kMaxOutboxReports = 10000;
+// Signatures read from one DSSE envelope.
+inline constexpr std::size_t kMaxDsseSignatures = 16;
+
 // Links followed to resolve one path inside an archive (skopeo's docker-archive aliases); more
 // means a loop.
 inline constexpr int kMaxLinkHops = 8;

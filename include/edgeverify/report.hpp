@@ -14,6 +14,8 @@
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
 #include "edgeverify/json.hpp"
+#include "edgeverify/limits.hpp"
+#include "edgeverify/sigstore_bundle.hpp"
 #include "edgeverify/state.hpp"
 
 namespace edgeverify {
@@ -25,16 +27,18 @@ inline constexpr std::string_view kCheckDetailExtension = "https://edgeverify.de
 // device did with the image): a URI-named member of the predicate.
 inline constexpr std::string_view kReportContextExtension = "https://edgeverify.dev/report-context/v1";
 inline constexpr std::string_view kInTotoStatementType = "https://in-toto.io/Statement/v1";
-inline constexpr std::string_view kInTotoPayloadType = "application/vnd.in-toto+json";
+// The in-toto payload type of DSSE envelopes (the same constant Sigstore bundles use).
+inline constexpr std::string_view kInTotoPayloadType = sigstore::kInTotoPayloadType;
 // The verifier id is this prefix plus the device id: the device that signs is the verifier.
 inline constexpr std::string_view kVerifierIdPrefix = "https://edgeverify.dev/verifier/device/";
 
-// Named limits (docs/limits.md, docs/reports.md).
-inline constexpr std::size_t kMaxDeviceKeyBytes = 16 * 1024;     // device.key (a PEM is ~250 bytes)
-inline constexpr std::size_t kMaxSequenceFileBytes = 64;         // "<decimal>\n"
-inline constexpr std::size_t kMaxReportBytes = 4 * 1024 * 1024;  // one DSSE envelope in the outbox
-inline constexpr std::size_t kMaxOutboxReports = 10000;          // quota: reports waiting in outbox/
-inline constexpr std::size_t kMaxDsseSignatures = 16;            // signatures in one envelope read
+// Named limits (kMaxDeviceKeyBytes, kMaxSequenceFileBytes, kMaxReportBytes, kMaxOutboxReports,
+// kMaxDsseSignatures) live in limits.hpp with the others.
+using limits::kMaxDeviceKeyBytes;
+using limits::kMaxDsseSignatures;
+using limits::kMaxOutboxReports;
+using limits::kMaxReportBytes;
+using limits::kMaxSequenceFileBytes;
 
 struct DeviceIdentity {
     PrivateKey key;
