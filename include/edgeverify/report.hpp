@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgeverify/clock.hpp"
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
@@ -120,8 +121,6 @@ std::string make_enrollment_statement(const DeviceIdentity& device, std::string_
 
 // /proc/sys/kernel/random/boot_id (a UUID, trailing newline removed); io_error when unreadable.
 Expected<std::string> read_boot_id();
-// The current time as RFC 3339 UTC, seconds precision ("2026-11-28T01:50:00Z").
-std::string rfc3339_utc_now();
 
 // A DSSE envelope {"payloadType","payload"(b64),"signatures":[{"keyid","sig"(b64)}]} over PAE,
 // keyid = the device fingerprint.

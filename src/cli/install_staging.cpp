@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <memory>
 #include <vector>
 
@@ -21,15 +20,6 @@ namespace {
 Error io(const std::string& what, int err) {
     return make_error(err == ENOENT ? Errc::not_found : err == EACCES ? Errc::permission_denied : Errc::io_error,
                       what + ": " + std::strerror(err));
-}
-
-std::string utc_format(const char* format) {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, format, &tm);
-    return buffer;
 }
 
 Status make_private_dir(const std::string& path) {
@@ -122,8 +112,6 @@ std::string base_name(std::string path) {
 
 }  // namespace
 
-std::string compact_utc_now() { return utc_format("%Y%m%dT%H%M%SZ"); }
-std::string rfc3339_utc_now() { return utc_format("%Y-%m-%dT%H:%M:%SZ"); }
 
 Expected<StagedSource> stage_source(const StateDirectory& state, const SourceSpec& source) {
     struct stat st {};

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "edgeverify/clock.hpp"
 #include "edgeverify/error.hpp"
 #include "edgeverify/source.hpp"
 #include "edgeverify/state.hpp"
@@ -30,9 +31,5 @@ Expected<std::string> quarantine_staged(const StateDirectory& state, const Stage
 
 // Removes a directory tree without following symlinks; absent is fine.
 void remove_tree(const std::string& path);
-
-// "20261128T015012Z", UTC, for directory names; and RFC 3339 "2026-11-28T01:50:12Z".
-std::string compact_utc_now();
-std::string rfc3339_utc_now();
 
 }  // namespace edgeverify::cli

@@ -1,6 +1,5 @@
 // The periodic device report (predicate kDeviceReportPredicate): what the device holds, with its
 // verdicts and alarms, plus the boot id and time that let the server order reports across reboots.
-#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -19,15 +18,6 @@ Json device_subject(const DeviceIdentity& device) {
 }
 
 }  // namespace
-
-std::string rfc3339_utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    ::gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 Expected<std::string> read_boot_id() {
     std::ifstream in(kBootIdPath);

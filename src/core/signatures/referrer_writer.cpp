@@ -1,12 +1,12 @@
 // Writing a Sigstore bundle as an OCI 1.1 referrer, as cosign v3 does (FORMATS.md A.9): the empty
 // config blob, the bundle blob, the referrer manifest whose subject is the signed manifest, and an
 // index.json entry without a ref name, staged on a LayoutWriter (the caller commits).
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/limits.hpp"
+#include "edgeverify/clock.hpp"
 #include "edgeverify/signatures.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
 
@@ -18,15 +18,6 @@ using Ordered = nlohmann::ordered_json;
 constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
 constexpr std::string_view kCreatedAnnotation = "org.opencontainers.image.created";
 constexpr std::string_view kEmptyBlob = "{}";
-
-std::string rfc3339_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    ::gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 // "dsse-envelope" or "message-signature", from the bundle's content member.
 Expected<std::string> bundle_content(std::string_view bundle_json) {
@@ -90,7 +81,7 @@ Expected<BundleReferrerWritten> write_bundle_referrer(LayoutWriter& layout, cons
         manifest["annotations"][std::string(sigstore::kBundlePredicateTypeAnnotation)] =
             std::string(predicate_type);
     }
-    manifest["annotations"][std::string(kCreatedAnnotation)] = rfc3339_now();
+    manifest["annotations"][std::string(kCreatedAnnotation)] = rfc3339_utc_now();
     const std::string manifest_bytes = manifest.dump();
     const Digest manifest_digest = digest_of(DigestAlgorithm::sha256, manifest_bytes);
     if (auto status = layout.put_file("blobs/sha256/" + manifest_digest.hex(), manifest_bytes); !status) {
