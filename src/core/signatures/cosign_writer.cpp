@@ -7,6 +7,7 @@
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/signatures.hpp"
+#include "signatures/layout_index.hpp"
 
 namespace edgeverify {
 namespace {
@@ -38,15 +39,9 @@ Expected<CosignSignatureWritten> write_cosign_signature(LayoutWriter& layout, co
     written.tag.replace(written.tag.find(':'), 1, "-");
     written.tag += ".sig";
 
-    auto index_text = layout.read_file("index.json", limits::kMaxJsonDocumentBytes);
-    if (!index_text) return index_text.take_error();
-    if (!*index_text) return make_error(Errc::not_found, "index.json: not in the source");
-    // Strict first (duplicate keys, depth), then again keeping the members' order for rewriting.
-    if (auto strict = parse_json_strict(**index_text, "index.json"); !strict) return strict.take_error();
-    Ordered index = Ordered::parse(**index_text);
-    if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) {
-        return make_error(Errc::schema_violation, "index.json: manifests: expected an array");
-    }
+    auto read_index = signatures_detail::read_index_for_editing(layout);
+    if (!read_index) return read_index.take_error();
+    Ordered index = std::move(*read_index);
 
     // The existing signature manifest for this digest, if any: cosign appends a layer to it.
     Ordered* entry = nullptr;

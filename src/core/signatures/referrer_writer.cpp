@@ -8,6 +8,7 @@
 #include "edgeverify/limits.hpp"
 #include "edgeverify/clock.hpp"
 #include "edgeverify/signatures.hpp"
+#include "signatures/layout_index.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
 
 namespace edgeverify {
@@ -44,14 +45,9 @@ Expected<BundleReferrerWritten> write_bundle_referrer(LayoutWriter& layout, cons
     auto content = bundle_content(bundle_json);
     if (!content) return content.take_error();
 
-    auto index_text = layout.read_file("index.json", limits::kMaxJsonDocumentBytes);
-    if (!index_text) return index_text.take_error();
-    if (!*index_text) return make_error(Errc::not_found, "index.json: not in the source");
-    if (auto strict = parse_json_strict(**index_text, "index.json"); !strict) return strict.take_error();
-    Ordered index = Ordered::parse(**index_text);
-    if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) {
-        return make_error(Errc::schema_violation, "index.json: manifests: expected an array");
-    }
+    auto read_index = signatures_detail::read_index_for_editing(layout);
+    if (!read_index) return read_index.take_error();
+    Ordered index = std::move(*read_index);
 
     const Digest empty_digest = digest_of(DigestAlgorithm::sha256, kEmptyBlob);
     const Digest bundle_digest = digest_of(DigestAlgorithm::sha256, bundle_json);
