@@ -443,27 +443,33 @@ expect_admitted() {
         _show_run
     fi
 }
-# expect_refused DESC SUBSTRING -- ARGS: `verify ARGS --json` exits 1, result rejected, trust
-# error untrusted, and SUBSTRING in a refused signature's reason or the trust error; without
-# --json, exit 1 and `edgeverify: rejected: untrusted:` on stderr.
-expect_refused() {
-    local desc=$1 sub=$2
-    shift 2
+# expect_trust_error DESC CODE SUBSTRING -- ARGS: `verify ARGS --json` exits 1, result rejected,
+# trust error CODE, and SUBSTRING in the trust error or in a refused signature's reason; without
+# --json, exit 1 and `edgeverify: rejected: CODE:` on stderr.
+expect_trust_error() {
+    local desc=$1 code=$2 sub=$3
+    shift 3
     [ "$1" == "--" ] && shift
     run_ev verify "$@" --json
     local verdict
-    verdict=$(jget "$WORK/last.out" "d.get('result')=='rejected' and any(i.get('trust',{}).get('error',{}).get('code')=='untrusted' and ('''$sub''' in i['trust']['error']['message'] or any(s['result']=='refused' and '''$sub''' in s['reason'] for s in i['trust']['signatures'])) for i in d['images'])")
+    verdict=$(jget "$WORK/last.out" "d.get('result')=='rejected' and any(i.get('trust',{}).get('error',{}).get('code')=='$code' and ('''$sub''' in i['trust']['error']['message'] or any(s['result']=='refused' and '''$sub''' in s['reason'] for s in i['trust']['signatures'])) for i in d['images'])")
     if [ "$RC" -eq 1 ] && [ "$verdict" == true ]; then
         pass "refused: $desc [json]"
     else
-        fail "refused: $desc [json] (exit 1, untrusted, '$sub' in a reason expected): exit=$RC"
+        fail "refused: $desc [json] (exit 1, $code, '$sub' in a reason expected): exit=$RC"
         _show_run
     fi
     run_ev verify "$@"
-    if [ "$RC" -eq 1 ] && grep -qF "edgeverify: rejected: untrusted: " "$WORK/last.err"; then
+    if [ "$RC" -eq 1 ] && grep -qF "edgeverify: rejected: $code: " "$WORK/last.err"; then
         pass "refused: $desc [human]"
     else
-        fail "refused: $desc [human]: exit=$RC, wanted 'edgeverify: rejected: untrusted: ...'"
+        fail "refused: $desc [human]: exit=$RC, wanted 'edgeverify: rejected: $code: ...'"
         _show_run
     fi
+}
+# expect_refused DESC SUBSTRING -- ARGS: expect_trust_error with the code `untrusted`.
+expect_refused() {
+    local desc=$1
+    shift
+    expect_trust_error "$desc" untrusted "$@"
 }

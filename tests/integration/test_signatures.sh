@@ -68,30 +68,8 @@ expect_trusted() {
         _show_run
     fi
 }
-# expect_untrusted DESC CODE SUBSTRING -- ARGS: exit 1, rejected, with CODE and SUBSTRING in the
-# trust failure or a refused signature's reason, and the human stderr line.
-expect_untrusted() {
-    local desc=$1 code=$2 sub=$3
-    shift 3
-    [ "$1" == "--" ] && shift
-    run_ev verify "$@" --json
-    local result found
-    result=$(jget "$WORK/last.out" 'd.get("result")')
-    found=$(jget "$WORK/last.out" "any(i.get('trust',{}).get('error',{}).get('code')=='$code' and ('''$sub''' in i['trust']['error']['message'] or any('''$sub''' in s['reason'] for s in i['trust']['signatures'])) for i in d['images'])")
-    if [ "$RC" -eq 1 ] && [ "$result" == rejected ] && [ "$found" == true ]; then
-        pass "untrusted: $desc [json]"
-    else
-        fail "untrusted: $desc [json]: exit=$RC result=$result match=$found"
-        _show_run
-    fi
-    run_ev verify "$@"
-    if [ "$RC" -eq 1 ] && grep -qF "edgeverify: rejected: $code: " "$WORK/last.err"; then
-        pass "untrusted: $desc [human]"
-    else
-        fail "untrusted: $desc [human]: exit=$RC, wanted 'edgeverify: rejected: $code: ...'"
-        _show_run
-    fi
-}
+# expect_untrusted DESC CODE SUBSTRING -- ARGS: lib.sh's expect_trust_error.
+expect_untrusted() { expect_trust_error "$@"; }
 
 REPO=registry.example.com/fleet/app
 trust_store "$WORK/trust-one" "$(scope_policy enforce 1 '{"name":"release","key":"keys/release.pub"}')" release
