@@ -18,6 +18,25 @@ add_library(mbedcrypto UNKNOWN IMPORTED)
 set_target_properties(mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
                                             INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
 
+# The agent and the server: libuv (event loop, timers, fs events, processes, TCP), mbedTLS's TLS
+# and X.509 halves (src/net only), libhttp-parser (HTTP/1.1 framing; no .pc file in Debian).
+pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+find_library(MBEDTLS_LIBRARY mbedtls REQUIRED)
+find_library(MBEDX509_LIBRARY mbedx509 REQUIRED)
+add_library(mbedx509 UNKNOWN IMPORTED)
+set_target_properties(mbedx509 PROPERTIES IMPORTED_LOCATION "${MBEDX509_LIBRARY}"
+                                          INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}"
+                                          INTERFACE_LINK_LIBRARIES mbedcrypto)
+add_library(mbedtls UNKNOWN IMPORTED)
+set_target_properties(mbedtls PROPERTIES IMPORTED_LOCATION "${MBEDTLS_LIBRARY}"
+                                         INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}"
+                                         INTERFACE_LINK_LIBRARIES mbedx509)
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
+find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
+add_library(http_parser UNKNOWN IMPORTED)
+set_target_properties(http_parser PROPERTIES IMPORTED_LOCATION "${HTTP_PARSER_LIBRARY}"
+                                             INTERFACE_INCLUDE_DIRECTORIES "${HTTP_PARSER_INCLUDE_DIR}")
+
 if(EDGEVERIFY_HASH_BACKEND STREQUAL "nettle" AND NOT NETTLE_FOUND)
   message(WARNING "nettle not found: hashing falls back to mbedTLS")
   set(EDGEVERIFY_HASH_BACKEND "mbedtls" CACHE STRING "" FORCE)

@@ -9,10 +9,12 @@ profile=${1:-all}
 build_packages=(
   build-essential cmake ninja-build pkgconf git
   libmbedtls-dev nettle-dev libarchive-dev libuv1-dev nlohmann-json3-dev doctest-dev
+  libhttp-parser-dev libsqlite3-dev libpq-dev
 )
 # Independent tools the integration tests and benchmarks use to build, export and check images.
 test_packages=(
-  umoci skopeo zstd gzip openssl time xxd python3 busybox-static bc containerd runc
+  umoci skopeo zstd gzip openssl time xxd python3 busybox-static bc containerd runc curl
+  postgresql-15
 )
 
 case "$profile" in

@@ -20,6 +20,8 @@ constexpr const char* kUsage =
     "  sign SOURCE --key KEY [--bundle]  write a cosign signature (or a Sigstore bundle referrer)\n"
     "                                   into an OCI layout or oci-archive\n"
     "  install SOURCE [--trust DIR]     verify, then import into containerd and record the verdict\n"
+    "  inspect SOURCE [--json]          the image's facts (layers, user, base, packages), no verdict\n"
+    "  agent [--config FILE]            the daemon: inbox, installs, reports (docs/agent.md)\n"
     "  keygen --out PREFIX              generate an ECDSA P-256 signing key pair\n"
     "  list [--json]                    images admitted on this device (the verdict store)\n"
     "  remove DIGEST                    remove an admitted image from containerd and its verdicts\n"
@@ -46,6 +48,8 @@ constexpr struct {
     {"list", edgeverify::cli::run_list},
     {"remove", edgeverify::cli::run_remove},
     {"device", edgeverify::cli::run_device},
+    {"inspect", edgeverify::cli::run_inspect},
+    {"agent", edgeverify::cli::run_agent},
 };
 
 }  // namespace
