@@ -20,7 +20,11 @@ set_target_properties(mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBR
 
 # The agent and the server: libuv (event loop, timers, fs events, processes, TCP), mbedTLS's TLS
 # and X.509 halves (src/net only), libhttp-parser (HTTP/1.1 framing; no .pc file in Debian).
-pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+if(EDGEVERIFY_STATIC)
+  pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv-static)  # the archive is libuv_a.a
+else()
+  pkg_check_modules(LIBUV REQUIRED IMPORTED_TARGET libuv)
+endif()
 find_library(MBEDTLS_LIBRARY mbedtls REQUIRED)
 find_library(MBEDX509_LIBRARY mbedx509 REQUIRED)
 add_library(mbedx509 UNKNOWN IMPORTED)
@@ -44,4 +48,16 @@ endif()
 
 if(EDGEVERIFY_BUILD_TESTS)
   find_package(doctest REQUIRED)
+endif()
+
+# Static build: pkg-config's imported targets name the shared objects; link the static closure
+# (Libs.private) instead. libarchive's lists -lxml2, which only its xar reader needs: the agent
+# registers tar/raw and gzip/zstd explicitly, so no libxml2 or ICU object is pulled in.
+if(EDGEVERIFY_STATIC)
+  foreach(module LIBARCHIVE NETTLE HOGWEED LIBUV)
+    if(TARGET PkgConfig::${module})
+      set_property(TARGET PkgConfig::${module} PROPERTY INTERFACE_LINK_LIBRARIES "${${module}_STATIC_LDFLAGS}")
+      set_property(TARGET PkgConfig::${module} PROPERTY INTERFACE_LINK_OPTIONS "")
+    endif()
+  endforeach()
 endif()

@@ -13,8 +13,15 @@
 
 namespace edgeverify {
 
-inline constexpr std::string_view kDefaultStateDir = "/var/lib/edgeverify";
-inline constexpr std::string_view kDefaultTrustDir = "/etc/edgeverify/trust";
+// Compiled-in defaults; a board profile may change them (boards/README.md).
+#ifndef EDGEVERIFY_STATE_DIR_DEFAULT
+#define EDGEVERIFY_STATE_DIR_DEFAULT "/var/lib/edgeverify"
+#endif
+#ifndef EDGEVERIFY_TRUST_DIR_DEFAULT
+#define EDGEVERIFY_TRUST_DIR_DEFAULT "/etc/edgeverify/trust"
+#endif
+inline constexpr std::string_view kDefaultStateDir = EDGEVERIFY_STATE_DIR_DEFAULT;
+inline constexpr std::string_view kDefaultTrustDir = EDGEVERIFY_TRUST_DIR_DEFAULT;
 
 struct StateDirectory {
     std::string root;  // "/var/lib/edgeverify"
