@@ -37,10 +37,17 @@ struct AgentConfig {
     std::string containerd_address = "/run/containerd/containerd.sock";
     std::string containerd_namespace = "k8s.io";
     std::string ctr = "ctr";
-    // "install": {"platform", "unpack", "timeoutSeconds"}
+    // "install": {"platform", "unpack", "timeoutSeconds", "retryInitialSeconds",
+    // "retryMaxSeconds", "shutdownGraceSeconds"}
     std::string platform;  // empty: the host's
     bool unpack = true;
     std::chrono::seconds install_timeout{1800};
+    // An install that failed for a reason outside the bundle (containerd down, disk full) is
+    // retried after retryInitialSeconds, doubling up to retryMaxSeconds.
+    std::chrono::seconds install_retry_initial{5};
+    std::chrono::seconds install_retry_max{300};
+    // On SIGTERM a running install may finish for this long before it is killed.
+    std::chrono::seconds shutdown_grace{20};
     // "inbox": {"scanIntervalSeconds"}: a periodic rescan beside inotify (a missed event never
     // strands a bundle).
     std::chrono::seconds inbox_scan_interval{30};
