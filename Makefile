@@ -1,5 +1,5 @@
 # Thin wrapper: every target installs what it needs through the project's own script.
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test test-arm64 test-armhf bench clean
 
 BUILD_DIR ?= build
 
@@ -18,8 +18,19 @@ demo: build
 test:
 	scripts/run-tests.sh
 
+# The complete suite cross-built for an ARM board and run under QEMU (docs/cross-compiling.md).
+test-arm64:
+	scripts/install-deps.sh all
+	scripts/install-cross-deps.sh arm64
+	scripts/run-cross-tests.sh arm64
+
+test-armhf:
+	scripts/install-deps.sh all
+	scripts/install-cross-deps.sh armhf
+	scripts/run-cross-tests.sh armhf
+
 bench: build
 	EDGEVERIFY_BUILD_DIR=$(CURDIR)/$(BUILD_DIR) tests/bench/bench_integrity.sh
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-rpi4-arm64 build-beaglebone-armhf
