@@ -60,4 +60,15 @@ inline constexpr std::size_t kMaxDsseSignatures = 16;
 // means a loop.
 inline constexpr int kMaxLinkHops = 8;
 
+// The agent daemon (src/agent, docs/agent.md). Names listed in one inbox scan; more is an error
+// logged each scan (nothing is installed from a flooded inbox until it shrinks).
+inline constexpr std::size_t kMaxInboxEntries = 1024;
+// Files walked to fingerprint one layout directory in the inbox; a larger tree needs its .ready
+// marker (it is never taken as complete by the stability rule).
+inline constexpr std::uint64_t kMaxInboxFingerprintFiles = 100000;
+// stdout and stderr each kept from one `edgeverify install` child (its --json answer).
+inline constexpr std::size_t kMaxInstallOutputBytes = 1024 * 1024;
+// Files walked to size one quarantine entry; a larger entry counts as over quarantine.maxBytes.
+inline constexpr std::uint64_t kMaxQuarantineWalkFiles = 100000;
+
 }  // namespace edgeverify::limits

@@ -1,0 +1,36 @@
+// Device reports into the outbox (device_reporter.hpp).
+#include "device_reporter.hpp"
+
+#include "edgeverify/clock.hpp"
+
+namespace edgeverify::agent {
+
+DeviceReport make_device_report(const Reconciliation& r, const std::vector<DeviceReport::Alarm>& extra_alarms) {
+    DeviceReport report;
+    report.agent_version = EDGEVERIFY_VERSION;
+    report.trust_store_digest = r.trust_store_digest;
+    report.images = r.images;
+    report.alarms = r.alarms;
+    merge_alarms(report.alarms, extra_alarms);
+    if (auto boot = read_boot_id()) {
+        report.boot_id = *boot;
+    } else {
+        report.alarms.push_back({"boot-id-unreadable", boot.error().message, std::nullopt});
+    }
+    report.time = rfc3339_utc_now();
+    return report;
+}
+
+Expected<std::uint64_t> queue_device_report(const StateDirectory& state, const DeviceReport& report) {
+    auto device = init_device_identity(state);
+    if (!device) return device.take_error();
+    Outbox outbox(state);
+    auto sequence = outbox.next_sequence();
+    if (!sequence) return sequence.take_error();
+    auto envelope = sign_dsse_envelope(*device, kInTotoPayloadType, make_device_report_statement(*device, *sequence, report));
+    if (!envelope) return envelope.take_error();
+    if (auto s = outbox.enqueue(*sequence, *envelope); !s) return s.take_error();
+    return *sequence;
+}
+
+}  // namespace edgeverify::agent

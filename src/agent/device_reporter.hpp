@@ -1,0 +1,23 @@
+// The periodic device report (docs/reports.md "Device report"): the reconciliation's images and
+// alarms, signed with the device key and queued durably in the outbox.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "edgeverify/report.hpp"
+#include "edgeverify/state.hpp"
+#include "reconcile.hpp"
+
+namespace edgeverify::agent {
+
+// Builds the DeviceReport: `r`'s trust-store digest, images and alarms plus `extra_alarms`, the
+// boot id (an unreadable one is an alarm, not a failure), the agent version and the time.
+DeviceReport make_device_report(const Reconciliation& r, const std::vector<DeviceReport::Alarm>& extra_alarms);
+
+// Creates the device key when absent, reserves a sequence, signs and enqueues. Returns the
+// sequence; an outbox that is full or a disk that is full is an error (the report is retried at
+// the next interval, the alarms are kept for it).
+Expected<std::uint64_t> queue_device_report(const StateDirectory& state, const DeviceReport& report);
+
+}  // namespace edgeverify::agent
