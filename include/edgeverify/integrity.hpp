@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,8 @@ struct IntegrityOptions {
     bool all_platforms = false;        // verify every platform of an index
     std::uint64_t max_layer_uncompressed_bytes = limits::kDefaultMaxLayerUncompressedBytes;
     ProgressCallback progress;
+    // Entries at these paths become watched_path findings (the rules' forbiddenPaths).
+    std::vector<std::string> watched_paths = default_watched_paths();
 };
 
 struct LayerResult {
@@ -43,6 +46,7 @@ struct ImageResult {
     std::string config_media_type;
     bool container_image = false;       // config is an OCI/Docker image config (runnable)
     std::optional<ImageConfig> config;
+    std::map<std::string, std::string> annotations;  // the manifest's (base image, version...)
     std::vector<LayerResult> layers;
     std::optional<Error> error;          // first failure of this image
 };

@@ -60,6 +60,21 @@ inline constexpr std::size_t kMaxDsseSignatures = 16;
 // means a loop.
 inline constexpr int kMaxLinkHops = 8;
 
+// Image rules and inspect (docs/rules.md).
+// Content kept of one captured file (dpkg status, apk installed database, os-release).
+inline constexpr std::size_t kMaxCapturedFileBytes = 4 * 1024 * 1024;
+// Captured file content kept over one whole pass (every layer of every image).
+inline constexpr std::uint64_t kMaxCapturedBytesPerPass = 16 * 1024 * 1024;
+// Packages listed in one image's inventory (more are counted, not listed).
+inline constexpr std::size_t kMaxPackagesPerImage = 20000;
+// Entries of one list in a scope's "rules" (digests, names, registries, forbidden paths).
+inline constexpr std::size_t kMaxRuleListEntries = 1024;
+// state_dir/floors.json (anti-rollback floors) and its repositories.
+inline constexpr std::size_t kMaxFloorsFileBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxFloorRepositories = 10000;
+// state_dir/time_floor ("<RFC 3339>\n").
+inline constexpr std::size_t kMaxTimeFloorFileBytes = 64;
+
 // The agent daemon (src/agent, docs/agent.md). Names listed in one inbox scan; more is an error
 // logged each scan (nothing is installed from a flooded inbox until it shrinks).
 inline constexpr std::size_t kMaxInboxEntries = 1024;

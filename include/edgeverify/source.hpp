@@ -44,6 +44,7 @@ using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t to
 struct ScanOptions {
     std::uint64_t max_layer_uncompressed_bytes = limits::kDefaultMaxLayerUncompressedBytes;
     ProgressCallback progress;
+    LayerScanOptions layer_scan;  // watched paths, captured files' shared budget
 };
 
 // What the reader learnt about a blob whose data looked like a layer (compressed or tar).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "edgeverify/integrity.hpp"
+#include "edgeverify/rules.hpp"
 #include "edgeverify/signatures.hpp"
 #include "edgeverify/trust_policy.hpp"
 
@@ -36,6 +37,7 @@ struct TrustDecision {
     std::vector<std::string> satisfied_signers;
     std::vector<SignatureCheck> signatures;
     std::optional<Error> failure;  // why the policy is not satisfied (kept in audit mode too)
+    std::vector<RuleResult> rules;  // image rules of the scope (apply_image_rules), docs/rules.md
 
     bool admits() const { return !failure || mode == PolicyMode::audit; }
 };

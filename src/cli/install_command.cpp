@@ -9,6 +9,7 @@
 #include "edgeverify/containerd.hpp"
 #include "edgeverify/verdict_store.hpp"
 #include "edgeverify/integrity.hpp"
+#include "edgeverify/rules.hpp"
 #include "install_archive.hpp"
 #include "install_record.hpp"
 #include "install_staging.hpp"
@@ -144,6 +145,7 @@ int run_install(const std::vector<std::string>& args) {
     auto store = load_trust_store(parsed->value("--trust").value_or(std::string(kDefaultTrustDir)));
     if (!store) return finish(run, store.error());
     IntegrityOptions options;
+    add_forbidden_paths(store->policy, options.watched_paths);
     if (auto platform = parsed->value("--platform")) {
         auto p = parse_platform(*platform);
         if (!p) return finish(run, p.error());
@@ -178,6 +180,8 @@ int run_install(const std::vector<std::string>& args) {
             auto decided = decide_images(*pass, *store, inputs);
             if (!decided) {
                 error = decided.error();
+            } else if (auto ruled = apply_image_rules(pass->report, *decided, *store, state); !ruled) {
+                error = ruled.error();
             } else {
                 decisions = std::move(*decided);
                 outcome.decisions = &*decisions;
@@ -223,6 +227,9 @@ int run_install(const std::vector<std::string>& args) {
             outcome.installed = true;
             if (auto v = record_verdicts(state, *store, outcome); !v) {
                 error = v.error();
+                undo_install();
+            } else if (auto f = record_admission_floors(pass->report, *decisions, *store, state); !f) {
+                error = f.error();  // a floor that cannot be raised would let a rollback in later
                 undo_install();
             }
         }

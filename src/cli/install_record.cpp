@@ -34,6 +34,7 @@ Json checks_for(const ImageResult* image, const TrustDecision* decision, const I
             trust["message"] = decision->failure->message;
         }
         checks["trust"] = std::move(trust);
+        checks["rules"] = rules_to_json(decision->rules);
     }
     if (outcome.refusal) {
         checks["install"] = Json{{"installed", false},

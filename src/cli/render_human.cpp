@@ -90,6 +90,10 @@ void print_trust(std::FILE* out, const TrustDecision& d) {
                  : d.admits() ? "FAIL (audit: admitted)"
                               : "FAIL");
     for (const auto& c : d.signatures) print_signature(out, c);
+    for (const auto& r : d.rules) {  // image rules (docs/rules.md)
+        std::fprintf(out, "    rule      %s: %s: %s\n", r.rule.c_str(), std::string(rule_outcome_name(r.outcome)).c_str(),
+                     r.evidence.c_str());
+    }
     if (d.failure) {
         std::fprintf(out, "    %s: %s\n", std::string(errc_name(d.failure->code)).c_str(),
                      d.failure->message.c_str());

@@ -63,6 +63,7 @@ Json image_json(const ImageResult& image) {
 }
 
 Json trust_json(const TrustDecision& d) {
+
     Json signatures = Json::array();
     for (const auto& c : d.signatures) {
         signatures.push_back(
@@ -87,6 +88,7 @@ Json trust_json(const TrustDecision& d) {
                       : d.admits() ? "audit-fail"
                                    : "fail"}};
     if (d.failure) j["error"] = error_json(*d.failure);
+    j["rules"] = rules_to_json(d.rules);
     return j;
 }
 

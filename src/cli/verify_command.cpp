@@ -66,6 +66,10 @@ int finish_exit_code(const IntegrityReport& report, const std::vector<TrustDecis
     }
     if (decisions != nullptr) {
         for (const auto& d : *decisions) {
+            for (const auto& r : d.rules) {  // audit-mode rules: recorded, never rejecting
+                if (r.outcome == RuleOutcome::audit_fail && (!d.failure || d.failure->message.find("rule " + r.rule + ":") != 0))
+                    std::fprintf(stderr, "edgeverify: audit: rule %s: %s\n", r.rule.c_str(), r.evidence.c_str());
+            }
             if (!d.failure) continue;
             if (d.admits()) {
                 std::fprintf(stderr, "edgeverify: audit: %s: %s (admitted: audit mode)\n",
@@ -155,6 +159,7 @@ int run_verify(const std::vector<std::string>& args) {
         store = std::move(*loaded);
     }
     IntegrityOptions options;
+    if (store) add_forbidden_paths(store->policy, options.watched_paths);
     options.all_platforms = parsed->has("--all-platforms");
     if (auto platform = parsed->value("--platform")) {
         if (options.all_platforms) {
@@ -185,6 +190,8 @@ int run_verify(const std::vector<std::string>& args) {
         auto decided = decide_images(*pass, *store, inputs);
         if (!decided) return fail(decided.error());
         decisions = std::move(*decided);
+        if (auto ruled = apply_image_rules(report, *decisions, *store, state_directory_from_env()); !ruled)
+            return fail(ruled.error());
     }
     const std::vector<TrustDecision>* judged = decisions ? &*decisions : nullptr;
     if (json) {

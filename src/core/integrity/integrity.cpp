@@ -19,6 +19,9 @@ Expected<IntegrityPass> run_integrity_pass(const SourceSpec& spec, const Integri
     ScanOptions scan;
     scan.max_layer_uncompressed_bytes = options.max_layer_uncompressed_bytes;
     scan.progress = options.progress;
+    scan.layer_scan.watched_paths = options.watched_paths;
+    scan.layer_scan.capture_budget =
+        std::make_shared<std::atomic<std::uint64_t>>(limits::kMaxCapturedBytesPerPass);
     auto source = open_source(spec, scan);
     if (!source) {
         // Usage and I/O problems are not the content's fault: the caller reports them as such.

@@ -220,6 +220,7 @@ private:
 
         image.config_digest = manifest->config.digest;
         image.config_media_type = manifest->config.media_type;
+        image.annotations = manifest->annotations;
         const std::string config_what = "config " + manifest->config.digest.str() + " of " + what;
         auto config_record = check_blob(source_, manifest->config, config_what);
         if (!config_record) return record_failure(report_, image, config_record.take_error());

@@ -34,6 +34,7 @@ DigestAlgorithm algorithm_for_path(std::string_view path) {
 BlobScanner::BlobScanner(std::string path, DigestAlgorithm algorithm, std::uint64_t size_hint,
                          const ScanOptions& options)
     : max_layer_uncompressed_bytes_(options.max_layer_uncompressed_bytes),
+      layer_scan_options_(options.layer_scan),
       stored_hasher_(make_hasher(algorithm)) {
     record_.path = std::move(path);
     keep_content_ = size_hint <= limits::kMaxJsonDocumentBytes;
@@ -75,7 +76,7 @@ void BlobScanner::decide() {
     if (mode_ != Mode::document) {
         record_.layer.emplace();
         record_.layer->compression = compression;
-        tar_scanner_ = std::make_unique<LayerTarScanner>();
+        tar_scanner_ = std::make_unique<LayerTarScanner>(layer_scan_options_);
     }
     if (mode_ == Mode::compressed_layer) {
         diff_id_hasher_ = make_hasher(DigestAlgorithm::sha256);

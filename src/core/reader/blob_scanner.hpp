@@ -46,6 +46,7 @@ private:
 
     BlobRecord record_;
     std::uint64_t max_layer_uncompressed_bytes_;
+    LayerScanOptions layer_scan_options_;
     std::unique_ptr<Hasher> stored_hasher_;
     Mode mode_ = Mode::sniffing;
     std::string head_;  // first bytes, held until the kind of blob is known

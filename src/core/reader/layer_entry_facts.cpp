@@ -35,8 +35,23 @@ std::string_view finding_kind_name(FindingKind kind) {
             return "whiteout";
         case FindingKind::opaque_whiteout:
             return "opaque-whiteout";
+        case FindingKind::watched_path:
+            return "watched-path";
     }
     return "unknown";
+}
+
+const std::vector<std::string>& default_watched_paths() {
+    static const std::vector<std::string> paths = {
+        "bin/sh",       "bin/bash",          "bin/busybox",      "usr/bin/sh",   "usr/bin/bash",
+        "usr/bin/apt",  "usr/bin/apt-get",   "usr/bin/dpkg",     "bin/dpkg",     "sbin/apk",
+        "usr/bin/curl", "usr/bin/wget",      "usr/bin/sudo",     "usr/bin/ssh",  "usr/sbin/sshd"};
+    return paths;
+}
+
+bool is_captured_file_path(std::string_view path) {
+    return path == "var/lib/dpkg/status" || path == "lib/apk/db/installed" || path == "etc/os-release" ||
+           path == "usr/lib/os-release";
 }
 
 namespace tar {
@@ -92,6 +107,16 @@ bool is_absolute(std::string_view path) {
     return !path.empty() && path.front() == '/';
 }
 
+bool is_watched(std::string_view relative, const std::vector<std::string>& watched_paths) {
+    for (const std::string& watched : watched_paths) {
+        if (relative == watched) return true;
+        if (!watched.empty() && watched.back() == '/' && relative.starts_with(watched)) return true;
+        if (!watched.empty() && watched.back() == '/' && relative == std::string_view(watched).substr(0, watched.size() - 1))
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 void normalize_entry_path(std::string& s) {
@@ -108,10 +133,14 @@ void normalize_entry_path(std::string& s) {
     if (s.empty()) s = ".";
 }
 
-void record_entry_facts(const EntryView& e, LayerFacts& facts) {
+void record_entry_facts(const EntryView& e, LayerFacts& facts, const std::vector<std::string>& watched_paths) {
     const std::string_view name = e.name;
     // Extractors strip leading "/": judge the rest against the root.
     const std::string_view relative = name.substr(std::min(name.find_first_not_of('/'), name.size()));
+    if (!watched_paths.empty() && is_watched(relative, watched_paths)) {
+        add_finding(facts, FindingKind::watched_path, name,
+                    e.type == '5' ? "directory" : e.type == '2' ? "symlink to " + std::string(e.link) : "present");
+    }
     if (is_absolute(name)) add_finding(facts, FindingKind::absolute_path, name, {});
     if (!walk_depth(relative, 0)) add_finding(facts, FindingKind::escaping_path, name, {});
 

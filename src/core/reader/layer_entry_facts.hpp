@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edgeverify/layer_scan.hpp"
 
@@ -22,6 +23,8 @@ struct EntryView {
 // Strips leading "./", collapses "//" and drops a trailing "/"; the archive root becomes ".".
 void normalize_entry_path(std::string& path);
 
-void record_entry_facts(const EntryView& entry, LayerFacts& facts);
+// Records the entry's counts and findings; an entry at one of `watched_paths` is a watched_path finding.
+void record_entry_facts(const EntryView& entry, LayerFacts& facts,
+                        const std::vector<std::string>& watched_paths = {});
 
 }  // namespace edgeverify::tar

@@ -75,6 +75,13 @@ struct LayerTarScanner::State {
     bool finished = false;
     LayerFacts facts;
 
+    // Watched paths and captured files (is_captured_file_path): the entry whose data is being kept.
+    LayerScanOptions options;
+    std::optional<std::size_t> capture_index;
+
+    void begin_capture(std::string_view path, std::uint64_t size);
+    void capture(const unsigned char* data, std::size_t n);
+
     std::string where(std::uint64_t at) const {
         return "entry " + std::to_string(facts.entries + 1) + " (byte offset " + std::to_string(at) + ")";
     }
@@ -285,7 +292,13 @@ Status LayerTarScanner::State::on_entry(const unsigned char* b, const NumericFie
     ++facts.entries;
     normalize_entry_path(entry_name);
     record_entry_facts({type, entry_name, entry_link, numbers.mode, numbers.dev_major, numbers.dev_minor},
-                       facts);
+                       facts, options.watched_paths);
+    capture_index.reset();
+    const std::string_view relative =
+        std::string_view(entry_name).substr(std::min(entry_name.find_first_not_of('/'), entry_name.size()));
+    if ((type == '0' || type == '\0' || type == '7') && is_captured_file_path(relative)) {
+        begin_capture(relative, size);
+    }
 
     // Header-only types carry no data whatever their size field says (as Go's archive/tar reads).
     const bool header_only = type >= '1' && type <= '6';
@@ -297,7 +310,39 @@ Status LayerTarScanner::State::on_entry(const unsigned char* b, const NumericFie
     return {};
 }
 
-LayerTarScanner::LayerTarScanner() : state_(std::make_unique<State>()) {}
+// A path captured twice in one layer keeps the later entry, as extraction would.
+void LayerTarScanner::State::begin_capture(std::string_view path, std::uint64_t size) {
+    std::size_t index = facts.captured_files.size();
+    for (std::size_t i = 0; i < facts.captured_files.size(); ++i) {
+        if (facts.captured_files[i].path == path) index = i;
+    }
+    if (index == facts.captured_files.size()) facts.captured_files.emplace_back();
+    facts.captured_files[index] = CapturedFile{std::string(path), size, {}, size > 0};
+    capture_index = index;
+}
+
+// Keeps entry data (never padding) within the per-file limit and the pass's budget.
+void LayerTarScanner::State::capture(const unsigned char* data, std::size_t n) {
+    const std::uint64_t data_left = skip_left > skip_padding ? skip_left - skip_padding : 0;
+    CapturedFile& file = facts.captured_files[*capture_index];
+    std::uint64_t take = std::min<std::uint64_t>(n, data_left);
+    take = std::min<std::uint64_t>(take, limits::kMaxCapturedFileBytes - file.content.size());
+    std::uint64_t budget = options.capture_budget->load();
+    do {
+        if (budget == 0) return;
+        take = std::min(take, budget);
+    } while (!options.capture_budget->compare_exchange_weak(budget, budget - take));
+    file.content.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(take));
+    file.truncated = file.content.size() < file.size;
+}
+
+LayerTarScanner::LayerTarScanner(LayerScanOptions options) : state_(std::make_unique<State>()) {
+    state_->options = std::move(options);
+    if (!state_->options.capture_budget) {
+        state_->options.capture_budget =
+            std::make_shared<std::atomic<std::uint64_t>>(limits::kMaxCapturedBytesPerPass);
+    }
+}
 LayerTarScanner::~LayerTarScanner() = default;
 
 const LayerFacts& LayerTarScanner::facts() const {
@@ -315,10 +360,14 @@ Status LayerTarScanner::feed(const void* data, std::size_t length) {
         switch (s.mode) {
             case State::Mode::skip: {
                 const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(s.skip_left, avail));
+                if (s.capture_index && s.skipping_entry_data) s.capture(p, n);
                 p += n;
                 s.offset += n;
                 s.skip_left -= n;
-                if (s.skip_left == 0) s.mode = State::Mode::header;
+                if (s.skip_left == 0) {
+                    s.mode = State::Mode::header;
+                    s.capture_index.reset();
+                }
                 break;
             }
             case State::Mode::meta_payload: {

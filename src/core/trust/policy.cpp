@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgeverify/rules.hpp"
 #include "edgeverify/trust_policy.hpp"
 
 namespace edgeverify {
@@ -327,6 +328,8 @@ Expected<Scope> parse_scope(const Json& json, const std::string& where, const st
         const Json& rules = reader.at("rules");
         if (!rules.is_object())
             return reader.error_at("rules", std::string("expected an object, got ") + rules.type_name());
+        // Image rules are checked as strictly as the rest, at load time (docs/rules.md).
+        if (auto parsed = parse_rules_policy(rules, where, reader.join("rules")); !parsed) return parsed.take_error();
         scope.rules = rules;
     }
     return scope;

@@ -95,13 +95,13 @@ TEST_SUITE("trust") {
         auto policy = parse_trust_policy(
             R"({"version":1,"default":"audit","scopes":[{"name":"s","match":"*","mode":"audit",)"
             R"("signatures":{"requireTransparencyLog":true,"signers":[{"name":"a","key":"keys/a.pub"}]},)"
-            R"("rules":{"anything":[1,2]}}]})",
+            R"("rules":{"layers":{"maxCount":2}}}]})",
             "policy.json");
         REQUIRE(policy);
         CHECK(policy->default_action == DefaultAction::audit);
         CHECK(policy->scopes[0].mode == PolicyMode::audit);
         CHECK(policy->scopes[0].require_transparency_log);
-        CHECK(policy->scopes[0].rules["anything"] == Json::array({1, 2}));
+        CHECK(policy->scopes[0].rules["layers"]["maxCount"] == 2);
     }
 
     TEST_CASE("threshold counts distinct signers: two entries naming one key count once") {

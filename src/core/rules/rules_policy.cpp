@@ -1,0 +1,215 @@
+// The `rules` object of a scope (docs/rules.md), parsed strictly: every refusal is Errc::config
+// naming "where: scopes[i].rules.<rule>.<key>", so a typo never silently weakens a rule.
+#include <algorithm>
+#include <cstdint>
+
+#include "edgeverify/limits.hpp"
+#include "edgeverify/rules.hpp"
+
+namespace edgeverify {
+namespace {
+
+class RuleReader {
+public:
+    RuleReader(const Json& object, std::string_view where, std::string path)
+        : object_(object), where_(where), path_(std::move(path)) {}
+
+    Error error(const std::string& key, const std::string& why) const {
+        return make_error(Errc::config, std::string(where_) + ": " + path_ + (key.empty() ? "" : "." + key) + ": " + why);
+    }
+    Status only_keys(std::initializer_list<std::string_view> allowed) const {
+        for (const auto& item : object_.items()) {
+            if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+                return error(item.key(), "unknown key");
+        }
+        return {};
+    }
+    const Json* find(const std::string& key) const {
+        auto it = object_.find(key);
+        return it == object_.end() ? nullptr : &*it;
+    }
+    Status boolean(const std::string& key, bool& out) const {
+        const Json* v = find(key);
+        if (!v) return {};
+        if (!v->is_boolean()) return error(key, std::string("expected true or false, got ") + v->type_name());
+        out = v->get<bool>();
+        return {};
+    }
+    template <class Int>
+    Status number(const std::string& key, std::optional<Int>& out) const {
+        const Json* v = find(key);
+        if (!v) return {};
+        if (!v->is_number_integer()) return error(key, std::string("expected an integer, got ") + v->type_name());
+        if (v->is_number_unsigned() ? false : v->get<std::int64_t>() < 0) {
+            return error(key, std::to_string(v->get<std::int64_t>()) + " is negative");
+        }
+        if (v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return error(key, "too large");
+        out = static_cast<Int>(v->get<std::uint64_t>());
+        return {};
+    }
+    Status strings(const std::string& key, std::vector<std::string>& out) const {
+        const Json* v = find(key);
+        if (!v) return {};
+        if (!v->is_array()) return error(key, std::string("expected an array of strings, got ") + v->type_name());
+        if (v->size() > limits::kMaxRuleListEntries) {
+            return error(key, std::to_string(v->size()) + " entries, more than limits::kMaxRuleListEntries (" +
+                                  std::to_string(limits::kMaxRuleListEntries) + ")");
+        }
+        for (std::size_t i = 0; i < v->size(); ++i) {
+            const Json& item = (*v)[i];
+            const std::string at = key + "[" + std::to_string(i) + "]";
+            if (!item.is_string()) return error(at, std::string("expected a string, got ") + item.type_name());
+            if (item.get_ref<const std::string&>().empty()) return error(at, "empty string");
+            out.push_back(item.get<std::string>());
+        }
+        return {};
+    }
+    Status mode(RuleMode& out) const {
+        const Json* v = find("mode");
+        if (!v) return {};
+        if (v->is_string() && v->get_ref<const std::string&>() == "enforce") {
+            out = RuleMode::enforce;
+        } else if (v->is_string() && v->get_ref<const std::string&>() == "audit") {
+            out = RuleMode::audit;
+        } else {
+            return error("mode", v->dump() + " is neither \"enforce\" nor \"audit\"");
+        }
+        return {};
+    }
+
+private:
+    const Json& object_;
+    std::string_view where_;
+    std::string path_;
+};
+
+#define EV_TRY(expr) \
+    if (auto st_ = (expr); !st_) return st_.take_error()
+
+Expected<TrustedBasesRule> parse_trusted_bases(const RuleReader& r) {
+    TrustedBasesRule rule;
+    EV_TRY(r.only_keys({"mode", "digests", "names", "requireAnnotation"}));
+    EV_TRY(r.mode(rule.mode));
+    EV_TRY(r.strings("digests", rule.digests));
+    EV_TRY(r.strings("names", rule.names));
+    EV_TRY(r.boolean("requireAnnotation", rule.require_annotation));
+    for (std::size_t i = 0; i < rule.digests.size(); ++i) {
+        auto digest = Digest::parse(rule.digests[i]);
+        if (!digest) return r.error("digests[" + std::to_string(i) + "]", digest.error().message);
+    }
+    if (rule.digests.empty() && rule.names.empty() && !rule.require_annotation) {
+        return r.error("", "lists no digests or names and does not requireAnnotation: it would check nothing");
+    }
+    return rule;
+}
+
+Expected<RegistriesRule> parse_registries(const RuleReader& r) {
+    RegistriesRule rule;
+    EV_TRY(r.only_keys({"mode", "allowed", "requireDigestReference"}));
+    EV_TRY(r.mode(rule.mode));
+    EV_TRY(r.strings("allowed", rule.allowed));
+    EV_TRY(r.boolean("requireDigestReference", rule.require_digest_reference));
+    for (std::size_t i = 0; i < rule.allowed.size(); ++i) {
+        if (rule.allowed[i].find('/') != std::string::npos) {
+            return r.error("allowed[" + std::to_string(i) + "]",
+                           "\"" + rule.allowed[i] + "\" is not a registry host[:port] (no '/')");
+        }
+    }
+    if (rule.allowed.empty() && !rule.require_digest_reference) {
+        return r.error("", "allows no registry and does not requireDigestReference: it would check nothing");
+    }
+    return rule;
+}
+
+Expected<FreshnessRule> parse_freshness(const RuleReader& r) {
+    FreshnessRule rule;
+    EV_TRY(r.only_keys({"mode", "maxAgeDays", "maxFutureSkewSeconds"}));
+    EV_TRY(r.mode(rule.mode));
+    EV_TRY(r.number("maxAgeDays", rule.max_age_days));
+    std::optional<std::int64_t> skew;
+    EV_TRY(r.number("maxFutureSkewSeconds", skew));
+    if (skew) rule.max_future_skew_seconds = *skew;
+    if (rule.max_age_days && *rule.max_age_days > 36500) return r.error("maxAgeDays", "more than 36500 days");
+    return rule;
+}
+
+Expected<LayersRule> parse_layers(const RuleReader& r) {
+    LayersRule rule;
+    EV_TRY(r.only_keys({"mode", "maxCount", "maxTotalBytes", "maxLayerBytes", "maxTotalUncompressedBytes",
+                        "maxLayerUncompressedBytes"}));
+    EV_TRY(r.mode(rule.mode));
+    EV_TRY(r.number("maxCount", rule.max_count));
+    EV_TRY(r.number("maxTotalBytes", rule.max_total_bytes));
+    EV_TRY(r.number("maxLayerBytes", rule.max_layer_bytes));
+    EV_TRY(r.number("maxTotalUncompressedBytes", rule.max_total_uncompressed_bytes));
+    EV_TRY(r.number("maxLayerUncompressedBytes", rule.max_layer_uncompressed_bytes));
+    return rule;
+}
+
+Expected<RollbackRule> parse_rollback(const RuleReader& r) {
+    RollbackRule rule;
+    EV_TRY(r.only_keys({"mode", "enabled"}));
+    EV_TRY(r.mode(rule.mode));
+    EV_TRY(r.boolean("enabled", rule.enabled));
+    return rule;
+}
+
+Expected<LeastPrivilegeRule> parse_least_privilege(const RuleReader& r) {
+    LeastPrivilegeRule rule;
+    EV_TRY(r.only_keys({"mode", "forbidRootUser", "forbidSetuid", "forbidWorldWritable", "forbidDeviceNodes",
+                        "forbidEscapingLinks", "forbiddenPaths"}));
+    EV_TRY(r.mode(rule.mode));
+    EV_TRY(r.boolean("forbidRootUser", rule.forbid_root_user));
+    EV_TRY(r.boolean("forbidSetuid", rule.forbid_setuid));
+    EV_TRY(r.boolean("forbidWorldWritable", rule.forbid_world_writable));
+    EV_TRY(r.boolean("forbidDeviceNodes", rule.forbid_device_nodes));
+    EV_TRY(r.boolean("forbidEscapingLinks", rule.forbid_escaping_links));
+    EV_TRY(r.strings("forbiddenPaths", rule.forbidden_paths));
+    for (std::size_t i = 0; i < rule.forbidden_paths.size(); ++i) {
+        std::string& path = rule.forbidden_paths[i];
+        const std::size_t start = path.find_first_not_of('/');
+        if (start == std::string::npos || path.find("..") != std::string::npos || path.find("//") != std::string::npos) {
+            return r.error("forbiddenPaths[" + std::to_string(i) + "]",
+                           "\"" + path + "\" is not a path inside the image (no \"..\", \"//\" or bare \"/\")");
+        }
+        path.erase(0, start);
+    }
+    return rule;
+}
+
+template <class Rule, class Parse>
+Status parse_rule(const Json& rules, std::string_view where, const std::string& path, const char* key,
+                  std::optional<Rule>& out, Parse parse) {
+    auto it = rules.find(key);
+    if (it == rules.end()) return {};
+    const std::string here = path + "." + key;
+    if (!it->is_object()) {
+        return make_error(Errc::config,
+                          std::string(where) + ": " + here + ": expected an object, got " + it->type_name());
+    }
+    auto rule = parse(RuleReader(*it, where, here));
+    if (!rule) return rule.take_error();
+    out = std::move(*rule);
+    return {};
+}
+
+}  // namespace
+
+Expected<RulesPolicy> parse_rules_policy(const Json& rules, std::string_view where, const std::string& path) {
+    if (!rules.is_object()) {
+        return make_error(Errc::config,
+                          std::string(where) + ": " + path + ": expected an object, got " + rules.type_name());
+    }
+    RulesPolicy policy;
+    EV_TRY(RuleReader(rules, where, path)
+               .only_keys({"trustedBases", "registries", "freshness", "layers", "rollback", "leastPrivilege"}));
+    EV_TRY(parse_rule(rules, where, path, "trustedBases", policy.trusted_bases, parse_trusted_bases));
+    EV_TRY(parse_rule(rules, where, path, "registries", policy.registries, parse_registries));
+    EV_TRY(parse_rule(rules, where, path, "freshness", policy.freshness, parse_freshness));
+    EV_TRY(parse_rule(rules, where, path, "layers", policy.layers, parse_layers));
+    EV_TRY(parse_rule(rules, where, path, "rollback", policy.rollback, parse_rollback));
+    EV_TRY(parse_rule(rules, where, path, "leastPrivilege", policy.least_privilege, parse_least_privilege));
+    return policy;
+}
+
+}  // namespace edgeverify

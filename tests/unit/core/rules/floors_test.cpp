@@ -1,0 +1,81 @@
+// The device's floors in the state directory: the time floor and the anti-rollback floors,
+// persisted atomically, surviving a restart (a fresh read), corrupt files refused.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "edgeverify/rules.hpp"
+
+namespace edgeverify {
+namespace {
+
+struct TempState {
+    StateDirectory state;
+    TempState() {
+        char pattern[] = "/tmp/edgeverify-floors-XXXXXX";
+        REQUIRE(mkdtemp(pattern) != nullptr);
+        state.root = pattern;
+    }
+    ~TempState() { std::filesystem::remove_all(state.root); }
+    void write(const std::string& name, const std::string& text) const { std::ofstream(state.root + "/" + name) << text; }
+};
+
+ImageFacts facts_with(const std::string& version, const std::string& created, const std::string& digest) {
+    ImageFacts f;
+    f.version = version;
+    f.created = created;
+    f.manifest_digest = digest;
+    return f;
+}
+
+}  // namespace
+
+TEST_SUITE("rules floors") {
+    TEST_CASE("time floor: absent, raised, never lowered, read back") {
+        TempState t;
+        auto none = read_time_floor(t.state);
+        REQUIRE(none);
+        CHECK_FALSE(*none);
+        REQUIRE(raise_time_floor(t.state, 2000000000));
+        REQUIRE(raise_time_floor(t.state, 1000000000));  // older: ignored
+        auto floor = read_time_floor(t.state);
+        REQUIRE(floor);
+        CHECK(*floor == 2000000000);
+    }
+
+    TEST_CASE("time floor: a corrupt file is a config error, not 'no floor'") {
+        TempState t;
+        t.write("time_floor", "yesterday\n");
+        auto floor = read_time_floor(t.state);
+        REQUIRE_FALSE(floor);
+        CHECK(floor.error().code == Errc::config);
+        CHECK(floor.error().message.find("/time_floor: not an RFC 3339 time") != std::string::npos);
+    }
+
+    TEST_CASE("rollback floors: raised only upwards, per repository, and survive a re-read") {
+        TempState t;
+        REQUIRE(raise_rollback_floor(t.state, "r.io/app", facts_with("1.2.0", "2026-01-01T00:00:00Z", "sha256:a"), "T1"));
+        REQUIRE(raise_rollback_floor(t.state, "r.io/app", facts_with("1.1.0", "2026-02-01T00:00:00Z", "sha256:b"), "T2"));
+        REQUIRE(raise_rollback_floor(t.state, "r.io/other", facts_with("", "2026-03-01T00:00:00Z", "sha256:c"), "T3"));
+        auto floors = read_rollback_floors(t.state);  // a restart reads the file again
+        REQUIRE(floors);
+        CHECK((*floors)["floors"]["r.io/app"]["version"] == "1.2.0");
+        CHECK((*floors)["floors"]["r.io/app"]["digest"] == "sha256:a");
+        CHECK((*floors)["floors"]["r.io/other"]["created"] == "2026-03-01T00:00:00Z");
+        REQUIRE(raise_rollback_floor(t.state, "r.io/app", facts_with("1.3.0-rc.1", "", "sha256:d"), "T4"));
+        floors = read_rollback_floors(t.state);
+        CHECK((*floors)["floors"]["r.io/app"]["version"] == "1.3.0-rc.1");
+    }
+
+    TEST_CASE("rollback floors: a corrupt floors.json is refused") {
+        TempState t;
+        t.write("floors.json", R"({"version":1,"floors":[]})");
+        auto floors = read_rollback_floors(t.state);
+        REQUIRE_FALSE(floors);
+        CHECK(floors.error().code == Errc::config);
+        CHECK(floors.error().message.find("expected {\"version\": 1, \"floors\": {...}}") != std::string::npos);
+    }
+}
+
+}  // namespace edgeverify
