@@ -74,6 +74,8 @@ inline constexpr std::size_t kMaxFloorsFileBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxFloorRepositories = 10000;
 // state_dir/time_floor ("<RFC 3339>\n").
 inline constexpr std::size_t kMaxTimeFloorFileBytes = 64;
+// state_dir/floor_audit.jsonl: operator lowerings of rollback floors, kept until archived.
+inline constexpr std::size_t kMaxFloorAuditFileBytes = 1024 * 1024;
 
 // The agent daemon (src/agent, docs/agent.md). Names listed in one inbox scan; more is an error
 // logged each scan (nothing is installed from a flooded inbox until it shrinks).

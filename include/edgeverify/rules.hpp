@@ -116,6 +116,14 @@ Status raise_rollback_floor(const StateDirectory& state, const std::string& repo
 // Appends every scope's leastPrivilege.forbiddenPaths to `watched` (the pass records them).
 void add_forbidden_paths(const TrustPolicy& policy, std::vector<std::string>& watched);
 
+// The operator command (edgeverify floor lower): lowers the floor of `repository` to `to_version`
+// (a semantic version below the current one) or, without it, removes the floor. Appends an audit
+// record {time, repository, from, to, reason} to state_dir/floor_audit.jsonl first (durably).
+// Errors: not_found (no floor), usage (no reason, --to not below), config (corrupt floors.json).
+Status lower_rollback_floor(const StateDirectory& state, const std::string& repository,
+                            const std::optional<std::string>& to_version, const std::string& reason);
+std::string floor_audit_path(const StateDirectory& state);
+
 struct TrustDecision;
 // Evaluates the rules of each image's scope and adds the results to its decision (same order as
 // report.images). An enforced failure becomes the decision's failure when it has none, naming the

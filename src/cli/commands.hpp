@@ -17,6 +17,7 @@ int run_list(const std::vector<std::string>& args);
 int run_remove(const std::vector<std::string>& args);
 int run_device(const std::vector<std::string>& args);  // device_command.cpp: device init/show
 int run_inspect(const std::vector<std::string>& args);  // inspect_command.cpp: facts, no verdict
+int run_floor(const std::vector<std::string>& args);    // floor_command.cpp: rollback floors (rules)
 int run_agent(const std::vector<std::string>& args);    // agent_command.cpp: the daemon
 
 // containerd 2.x image-verifier mode (verifier_mode.cpp): entered when the first argument is one

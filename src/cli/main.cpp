@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "                                   into an OCI layout or oci-archive\n"
     "  install SOURCE [--trust DIR]     verify, then import into containerd and record the verdict\n"
     "  inspect SOURCE [--json]          the image's facts (layers, user, base, packages), no verdict\n"
+    "  floor show | lower REPO --reason T  anti-rollback floors; lowering is audited\n"
     "  agent [--config FILE]            the daemon: inbox, installs, reports (docs/agent.md)\n"
     "  keygen --out PREFIX              generate an ECDSA P-256 signing key pair\n"
     "  list [--json]                    images admitted on this device (the verdict store)\n"
@@ -49,6 +50,7 @@ constexpr struct {
     {"remove", edgeverify::cli::run_remove},
     {"device", edgeverify::cli::run_device},
     {"inspect", edgeverify::cli::run_inspect},
+    {"floor", edgeverify::cli::run_floor},
     {"agent", edgeverify::cli::run_agent},
 };
 

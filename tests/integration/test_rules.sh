@@ -111,6 +111,19 @@ expect_rule "rollback: 1.2.0 below the floor 1.10.0" 1 rollback fail \
 printf '{"version":1,"floors":{"registry.example.com/fleet/app":{"version":"1.2.0-rc.1","created":null,"digest":"sha256:x","admittedAt":"x"}}}\n' \
     >"$EDGEVERIFY_STATE_DIR/floors.json"
 expect_rule "rollback: 1.2.0 above 1.2.0-rc.1" 0 rollback pass "not below it" -- "${RISKY[@]}"
+# The operator lowers the floor below 1.2.0, with an audit record; the image is admitted again.
+printf '{"version":1,"floors":{"registry.example.com/fleet/app":{"version":"1.10.0","created":null,"digest":"sha256:x","admittedAt":"x"}}}\n' \
+    >"$EDGEVERIFY_STATE_DIR/floors.json"
+expect_exit 2 -- "$EDGEVERIFY" floor lower registry.example.com/fleet/app --to 1.1.0
+expect_exit 2 -- "$EDGEVERIFY" floor lower registry.example.com/fleet/app --to 2.0.0 --reason "raise it"
+expect_exit 0 -- "$EDGEVERIFY" floor lower registry.example.com/fleet/app --to 1.1.0 --reason "1.10.0 bricks the modem"
+check_eq "audit record of the lowering" \
+    "$(jget "$EDGEVERIFY_STATE_DIR/floor_audit.jsonl" '[d["from"]["version"], d["to"]["version"], d["reason"]]')" \
+    '["1.10.0", "1.1.0", "1.10.0 bricks the modem"]'
+expect_rule "rollback: admitted after the operator lowered the floor" 0 rollback pass \
+    "version 1.2.0 against the floor 1.1.0, not below it" -- "${RISKY[@]}"
+expect_exit 0 -- "$EDGEVERIFY" floor lower registry.example.com/fleet/app --reason "retired"
+expect_rule "rollback: floor removed" 0 rollback pass "no floor yet" -- "${RISKY[@]}"
 printf '{"version":1,"floors":[]}\n' >"$EDGEVERIFY_STATE_DIR/floors.json"
 expect_exit 2 -- "$EDGEVERIFY" verify "${RISKY[@]}"
 rm -f "$EDGEVERIFY_STATE_DIR/floors.json"

@@ -68,6 +68,43 @@ TEST_SUITE("rules floors") {
         CHECK((*floors)["floors"]["r.io/app"]["version"] == "1.3.0-rc.1");
     }
 
+    TEST_CASE("lowering a floor: audited first, only downwards, removal without --to") {
+        TempState t;
+        REQUIRE(raise_rollback_floor(t.state, "r.io/app", facts_with("2.0.0", "", "sha256:a"), "T1"));
+        auto up = lower_rollback_floor(t.state, "r.io/app", std::string("2.1.0"), "why");
+        REQUIRE_FALSE(up);
+        CHECK(up.error().code == Errc::usage);
+        CHECK(up.error().message == "--to 2.1.0 is not below the floor 2.0.0: floors are only raised by installs");
+        auto no_reason = lower_rollback_floor(t.state, "r.io/app", std::nullopt, "");
+        REQUIRE_FALSE(no_reason);
+        CHECK(no_reason.error().code == Errc::usage);
+        auto missing = lower_rollback_floor(t.state, "r.io/none", std::nullopt, "why");
+        REQUIRE_FALSE(missing);
+        CHECK(missing.error().message == "no rollback floor for r.io/none");
+        CHECK_FALSE(std::filesystem::exists(floor_audit_path(t.state)));  // nothing done, nothing audited
+
+        REQUIRE(lower_rollback_floor(t.state, "r.io/app", std::string("1.9.0"), "bad 2.0.0 release"));
+        auto floors = read_rollback_floors(t.state);
+        CHECK((*floors)["floors"]["r.io/app"]["version"] == "1.9.0");
+        REQUIRE(lower_rollback_floor(t.state, "r.io/app", std::nullopt, "decommissioned"));
+        floors = read_rollback_floors(t.state);
+        CHECK_FALSE((*floors)["floors"].contains("r.io/app"));
+        std::ifstream audit(floor_audit_path(t.state));
+        std::string first, second, third;
+        std::getline(audit, first);
+        std::getline(audit, second);
+        CHECK_FALSE(std::getline(audit, third));
+        auto one = parse_json_strict(first, "audit");
+        REQUIRE(one);
+        CHECK((*one)["repository"] == "r.io/app");
+        CHECK((*one)["from"]["version"] == "2.0.0");
+        CHECK((*one)["to"]["version"] == "1.9.0");
+        CHECK((*one)["reason"] == "bad 2.0.0 release");
+        auto two = parse_json_strict(second, "audit");
+        REQUIRE(two);
+        CHECK((*two)["to"].is_null());
+    }
+
     TEST_CASE("rollback floors: a corrupt floors.json is refused") {
         TempState t;
         t.write("floors.json", R"({"version":1,"floors":[]})");
