@@ -12,12 +12,15 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 arm64_packages=(
   crossbuild-essential-arm64 qemu-user-static pkgconf:arm64
-  libmbedtls-dev:arm64 nettle-dev:arm64 libarchive-dev:arm64 libuv1-dev:arm64 libhttp-parser-dev:arm64
+  libmbedtls-dev:arm64 nettle-dev:arm64 libarchive-dev:arm64 libuv1-dev:arm64 libhttp-parser2.9:arm64
   # Static-link closure of libarchive (minimal static agent): its Libs.private, plus libxml2's.
   libacl1-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 liblz4-dev:arm64 libbz2-dev:arm64
   zlib1g-dev:arm64 libxml2-dev:arm64 libgmp-dev:arm64
 )
 armhf_packages=(crossbuild-essential-armhf qemu-user-static)
+# libhttp-parser-dev is not multi-arch: its arm64 build cannot sit beside the amd64 one the native
+# build needs. Its files go to .cross/arm64-extra instead (toolchains/aarch64-linux-gnu.cmake).
+arm64_extracted=(libhttp-parser-dev libhttp-parser2.9)
 
 missing_of() {
   local p
@@ -55,6 +58,15 @@ if [ "$target" = arm64 ] || [ "$target" = all ]; then
     dpkg --add-architecture arm64
   fi
   install_missing "${arm64_packages[@]}"
+  extra=$root/.cross/arm64-extra
+  if [ ! -f "$extra/.complete" ] || [ "$extra/.complete" -ot "${BASH_SOURCE[0]}" ]; then
+    rm -rf "$extra" "$extra.debs" && mkdir -p "$extra.debs"
+    (cd "$extra.debs" && for p in "${arm64_extracted[@]}"; do apt-get download -q -o APT::Sandbox::User=root "$p:arm64"; done)
+    for d in "$extra.debs"/*.deb; do dpkg -x "$d" "$extra"; done
+    rm -rf "$extra.debs"
+    touch "$extra/.complete"
+    echo "install-cross-deps: ${arm64_extracted[*]} (arm64) extracted into $extra"
+  fi
 fi
 if [ "$target" = armhf ] || [ "$target" = all ]; then
   install_missing "${armhf_packages[@]}"

@@ -6,7 +6,10 @@ set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
 set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
-set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+# .cross/arm64-extra holds arm64 packages that are not multi-arch co-installable with their amd64
+# build (libhttp-parser-dev), extracted by scripts/install-cross-deps.sh arm64.
+get_filename_component(EDGEVERIFY_ARM64_EXTRA "${CMAKE_CURRENT_LIST_DIR}/../.cross/arm64-extra" ABSOLUTE)
+set(CMAKE_FIND_ROOT_PATH "${EDGEVERIFY_ARM64_EXTRA};/usr/aarch64-linux-gnu")
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
