@@ -77,6 +77,29 @@ inline constexpr std::size_t kMaxTimeFloorFileBytes = 64;
 // state_dir/floor_audit.jsonl: operator lowerings of rollback floors, kept until archived.
 inline constexpr std::size_t kMaxFloorAuditFileBytes = 1024 * 1024;
 
+// The uploader (src/agent/uploader.cpp, docs/reports.md "Upload protocol"): the body of the
+// server's answer to one upload request (1000 results of a few hundred bytes fit easily).
+inline constexpr std::size_t kMaxUploadResponseBytes = 1024 * 1024;
+// A code or message taken from a server's per-report answer (longer text is cut) for the log and
+// outbox/refused/<sequence>.reason.json.
+inline constexpr std::size_t kMaxServerTextBytes = 1024;
+// One outbox/refused/<sequence>.reason.json read back by list_refused_reports.
+inline constexpr std::size_t kMaxRefusedReasonFileBytes = 16 * 1024;
+
+// src/net (docs/net.md): one HTTP/1.1 message. Request line (or status line) plus header fields.
+inline constexpr std::size_t kHttpMaxHeaderBytes = 16 * 1024;
+// Header fields in one HTTP message.
+inline constexpr std::size_t kHttpMaxHeaders = 64;
+// Body of one HTTP message (a report batch; the server answers 413 above it, before reading it).
+inline constexpr std::size_t kHttpMaxBodyBytes = 4 * 1024 * 1024;
+// HttpServer: connections open at once; more are accepted and closed at once.
+inline constexpr std::size_t kHttpServerMaxConnections = 256;
+// HttpServer: a connection must deliver a request's headers (TLS handshake included, and the
+// idle time between keep-alive requests) within this.
+inline constexpr std::uint32_t kHttpServerHeaderTimeoutMs = 10000;
+// HttpServer: once the headers are in, the body must arrive within this.
+inline constexpr std::uint32_t kHttpServerBodyTimeoutMs = 30000;
+
 // The agent daemon (src/agent, docs/agent.md). Names listed in one inbox scan; more is an error
 // logged each scan (nothing is installed from a flooded inbox until it shrinks).
 inline constexpr std::size_t kMaxInboxEntries = 1024;
@@ -87,5 +110,33 @@ inline constexpr std::uint64_t kMaxInboxFingerprintFiles = 100000;
 inline constexpr std::size_t kMaxInstallOutputBytes = 1024 * 1024;
 // Files walked to size one quarantine entry; a larger entry counts as over quarantine.maxBytes.
 inline constexpr std::uint64_t kMaxQuarantineWalkFiles = 100000;
+
+// The fleet server's storage (src/server/storage.hpp, docs/server-storage.md).
+// A device id, as the device names itself ("ev-" + 20 hex digits today).
+inline constexpr std::size_t kMaxDeviceIdBytes = 128;
+// A device public key PEM handed in at enrollment (a P-256 SPKI PEM is ~180 bytes).
+inline constexpr std::size_t kMaxPublicKeyPemBytes = 16 * 1024;
+// Labels of one device, and the length of a label's name and value.
+inline constexpr std::size_t kMaxDeviceLabels = 64;
+inline constexpr std::size_t kMaxLabelNameBytes = 128;
+inline constexpr std::size_t kMaxLabelValueBytes = 1024;
+// A bootstrap token (only its SHA-256 is stored); shorter than the minimum is too guessable.
+inline constexpr std::size_t kMinBootstrapTokenBytes = 16;
+inline constexpr std::size_t kMaxBootstrapTokenBytes = 512;
+// A reference, subject name or predicate type extracted from a report.
+inline constexpr std::size_t kMaxReportReferenceBytes = 4096;
+// A digest or fingerprint extracted from a report ("sha512:" + 128 hex digits is 135).
+inline constexpr std::size_t kMaxReportDigestBytes = 256;
+// An alarm's kind or message in a device report.
+inline constexpr std::size_t kMaxAlarmTextBytes = 4096;
+// Images and alarms stored from one device report.
+inline constexpr std::size_t kMaxReportImages = 4096;
+inline constexpr std::size_t kMaxReportAlarms = 1024;
+// Reports stored in one transaction (the upload protocol's batch bound).
+inline constexpr std::size_t kMaxStoreBatchReports = 1000;
+// Reports in one page of a report query.
+inline constexpr std::size_t kMaxReportsPageSize = 500;
+// How long an SQLite writer waits for the write lock before the store fails with io-error.
+inline constexpr int kSqliteBusyTimeoutMs = 5000;
 
 }  // namespace edgeverify::limits

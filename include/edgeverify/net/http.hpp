@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "edgeverify/error.hpp"
+#include "edgeverify/limits.hpp"
 
 namespace edgeverify::net {
 
@@ -19,9 +20,9 @@ namespace edgeverify::net {
 // over max_body_bytes (declared by Content-Length or reached while reading chunks) ->
 // limit_exceeded whose message starts with "413" so a server can answer 413 before reading it.
 struct HttpLimits {
-    std::size_t max_header_bytes = 16 * 1024;
-    std::size_t max_headers = 64;
-    std::size_t max_body_bytes = 4 * 1024 * 1024;
+    std::size_t max_header_bytes = limits::kHttpMaxHeaderBytes;
+    std::size_t max_headers = limits::kHttpMaxHeaders;
+    std::size_t max_body_bytes = limits::kHttpMaxBodyBytes;
 };
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -45,8 +46,11 @@ struct HttpResponse {
     bool keep_alive = true;
 };
 
-// Serialization. Content-Length is always set from the body (never chunked); Host (requests)
-// and Date/Server (responses) are the caller's to add when wanted.
+// Serialization. Content-Length is always set from the body (never chunked; a caller's
+// Content-Length or Transfer-Encoding header is dropped); Host comes from `host` unless the
+// request names one (empty `host`: none); Date/Server (responses) are the caller's to add when
+// wanted. CR, LF and NUL in any field are replaced by spaces: no header injection. keep_alive
+// false adds "Connection: close".
 std::string serialize_request(const HttpRequest& request, std::string_view host);
 std::string serialize_response(const HttpResponse& response);
 
@@ -64,6 +68,9 @@ public:
     Expected<std::size_t> feed(std::string_view bytes);
     bool complete() const;
     bool headers_complete() const;            // the request line and headers are in
+    // The headers are in, carry "Expect: 100-continue" and the body has not started: a server
+    // answers "100 Continue" (curl waits a second for it before sending a large body).
+    bool expects_continue() const;
     std::optional<HttpRequest> take();        // the complete message, parser reset
 
 private:
