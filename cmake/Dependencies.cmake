@@ -41,6 +41,13 @@ add_library(http_parser UNKNOWN IMPORTED)
 set_target_properties(http_parser PROPERTIES IMPORTED_LOCATION "${HTTP_PARSER_LIBRARY}"
                                              INTERFACE_INCLUDE_DIRECTORIES "${HTTP_PARSER_INCLUDE_DIR}")
 
+# The fleet server's storage (src/server, docs/server-storage.md): SQLite, the embedded default,
+# and libpq for PostgreSQL. Not needed on device boards (EDGEVERIFY_BUILD_SERVER off).
+if(EDGEVERIFY_BUILD_SERVER)
+  find_package(SQLite3 REQUIRED)
+  pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+endif()
+
 if(EDGEVERIFY_HASH_BACKEND STREQUAL "nettle" AND NOT NETTLE_FOUND)
   message(WARNING "nettle not found: hashing falls back to mbedTLS")
   set(EDGEVERIFY_HASH_BACKEND "mbedtls" CACHE STRING "" FORCE)
