@@ -199,7 +199,9 @@ private:
         if (!done_) return drop_connection();  // an idle keep-alive connection ended
         if (!error.empty()) return fail(make_error(Errc::io_error, where_ + ": connection failed: " + error));
         if (conn_->tls && !conn_->tls->handshake_done())
-            return fail(make_error(Errc::io_error, where_ + ": connection closed during the TLS handshake"));
+            return fail(make_error(Errc::permission_denied,
+                                   where_ + ": TLS handshake failed: the server closed the connection during the "
+                                            "handshake (a client certificate may be required or refused)"));
         auto finished = conn_->parser.finish();
         if (!finished) return fail(make_error(finished.error().code, where_ + ": " + finished.error().message));
         HttpResponse response = *conn_->parser.take();

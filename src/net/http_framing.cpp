@@ -29,6 +29,10 @@ Expected<std::size_t> HttpFraming::feed(std::string_view bytes) {
     const std::size_t used = http_parser_execute(&parser_, &settings_, bytes.data(), bytes.size());
     if (failure_) return *failure_;
     const auto code = static_cast<http_errno>(HTTP_PARSER_ERRNO(&parser_));
+    if (parser_.upgrade) {
+        failure_ = make_error(Errc::schema_violation, "malformed HTTP message: protocol upgrade not supported");
+        return *failure_;
+    }
     if (code == HPE_PAUSED) return used;
     if (code == HPE_HEADER_OVERFLOW) {
         failure_ = make_error(Errc::limit_exceeded, "431 HTTP header block too large (libhttp-parser limit)");
@@ -38,10 +42,6 @@ Expected<std::size_t> HttpFraming::feed(std::string_view bytes) {
         failure_ = make_error(Errc::schema_violation, std::string("malformed HTTP message: ") +
                                                           http_errno_name(code) + " (" +
                                                           http_errno_description(code) + ")");
-        return *failure_;
-    }
-    if (parser_.upgrade) {
-        failure_ = make_error(Errc::schema_violation, "malformed HTTP message: protocol upgrade not supported");
         return *failure_;
     }
     return used;

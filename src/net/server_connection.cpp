@@ -75,11 +75,14 @@ void ServerConnection::receive(std::string_view bytes) {
     tls_->receive(bytes);
     if (!tls_->handshake_done()) {
         auto done = tls_->handshake();
-        write_stream(stream(), tls_->take_outgoing());
         if (!done) {
             report(done.error());
-            return close();
+            // The alert goes out before the close (uv_close would cancel a queued write).
+            return write_stream(stream(), tls_->take_outgoing(), [](uv_stream_t* written, int) {
+                static_cast<ServerConnection*>(written->data)->close();
+            });
         }
+        write_stream(stream(), tls_->take_outgoing());
         if (!*done) return;
         const TlsPeer peer = tls_->peer();
         peer_ = PeerCertificate{peer.subject, peer.sha256_fingerprint};

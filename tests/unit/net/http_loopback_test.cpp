@@ -171,6 +171,7 @@ TEST_CASE("loopback TLS: a required client certificate that is missing fails the
     auto client = make_client(&l.loop, client_config(server->port()));
     auto result = exchange(&l.loop, *client, HttpRequest{"GET", "/", {}, "", true});
     REQUIRE_FALSE(result.has_value());
+    CAPTURE(result.error().message);
     CHECK(result.error().code == Errc::permission_denied);
     CHECK(result.error().message.find("TLS handshake failed") != std::string::npos);
     REQUIRE(run_until(&l.loop, [&] { return server_side.has_value(); }));

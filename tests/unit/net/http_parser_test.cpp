@@ -138,7 +138,7 @@ TEST_CASE("request parser: malformed framing is schema_violation naming the pars
     const Case cases[] = {
         {"bad method", "BREW / HTTP/1.1\r\n\r\n", "HPE_INVALID_METHOD"},
         {"bad version", "GET / HTTP/9.x\r\n\r\n", "HPE_INVALID_VERSION"},
-        {"bad header token", "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n", "HPE_INVALID_HEADER_TOKEN"},
+        {"bad header token", "GET / HTTP/1.1\r\nBad\x01Header: x\r\n\r\n", "HPE_INVALID_HEADER_TOKEN"},
         {"two content lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
          "HPE_UNEXPECTED_CONTENT_LENGTH"},
         {"bad content length", "POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", "HPE_INVALID_CONTENT_LENGTH"},
@@ -147,8 +147,10 @@ TEST_CASE("request parser: malformed framing is schema_violation naming the pars
         {"upgrade", "GET / HTTP/1.1\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n", "upgrade not supported"},
     };
     for (const auto& c : cases) {
-        CAPTURE(c.name);
+        const std::string name = c.name;
+        CAPTURE(name);
         const Error error = request_error(c.bytes);
+        CAPTURE(error.message);
         CHECK(error.code == Errc::schema_violation);
         CHECK(error.message.find(c.error) != std::string::npos);
     }
