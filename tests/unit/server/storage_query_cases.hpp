@@ -35,7 +35,8 @@ TEST_CASE_TEMPLATE("storage: report pages are newest first, stable across insert
     REQUIRE_FALSE(first.next_cursor.empty());
     for (std::uint64_t s = 26; s <= 30; ++s)
         store_one(*store, verification("ev-device-1", s, true, true, 1, kNow));
-    std::set<std::uint64_t> seen(sequences_of(first).begin(), sequences_of(first).end());
+    const auto first_sequences = sequences_of(first);
+    std::set<std::uint64_t> seen(first_sequences.begin(), first_sequences.end());
     filter.cursor = first.next_cursor;
     auto second = page_of(*store, filter);
     CHECK(sequences_of(second).front() == 15);
