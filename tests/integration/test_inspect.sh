@@ -23,7 +23,9 @@ check_eq "setuid finding with layer" \
 check_eq "world-writable dir without sticky bit (tmp/ 1777 not listed)" \
     "$(jget "$WORK/risky.json" "sorted(f['path'] for f in $F['findings'] if f['kind']=='world-writable')")" '["data"]'
 check_eq "device node" "$(jget "$WORK/risky.json" "[f['detail'] for f in $F['findings'] if f['kind']=='device-node']")" '["char 1:3"]'
-check_eq "watched path bin/sh" "$(jget "$WORK/risky.json" "[f['path'] for f in $F['findings'] if f['kind']=='watched-path']")" '["bin/sh"]'
+check_eq "watched paths (default list: shells)" \
+    "$(jget "$WORK/risky.json" "sorted(f['path'] + ' ' + f['detail'] for f in $F['findings'] if f['kind']=='watched-path')")" \
+    '["bin/busybox present", "bin/sh symlink to busybox"]'
 check_eq "dpkg packages (installed only)" \
     "$(jget "$WORK/risky.json" "[(p['name'], p['version']) for p in $F['packages']['list']]")" \
     '[["libc6", "2.36-9+deb12u4"], ["busybox", "1:1.35.0-4"]]'
