@@ -38,7 +38,6 @@ public:
         if (closing_) return done(make_error(Errc::io_error, where_ + ": the client is closed"));
         if (done_) return done(make_error(Errc::usage, where_ + ": send() while a request is in flight"));
         done_ = std::move(done);
-        response_started_ = false;
         request_bytes_ = serialize_request(request, host_header());
         uv_timer_start(&timer_, &Client::on_timeout, static_cast<uint64_t>(config_.timeout.count()), 0);
         if (conn_ && conn_->ready) return write_request();
@@ -178,7 +177,6 @@ private:
 
     void on_plaintext(std::string_view bytes) {
         if (!done_) return drop_connection();  // nothing asked for: the connection is not usable
-        response_started_ = true;
         std::size_t offset = 0;
         while (offset < bytes.size()) {
             auto used = conn_->parser.feed(bytes.substr(offset));
@@ -259,7 +257,6 @@ private:
     ClientConnection* conn_ = nullptr;
     int live_connections_ = 0;
     Callback done_;
-    bool response_started_ = false;
     std::string request_bytes_;
     bool closing_ = false;
     bool timer_closed_ = false;
