@@ -6,7 +6,7 @@
 
 #include "edgeverify/net/http_client.hpp"
 #include "edgeverify/net/http_server.hpp"
-#include "net/net_test_support.hpp"
+#include "net_test_support.hpp"
 
 using namespace edgeverify;
 using namespace edgeverify::net;

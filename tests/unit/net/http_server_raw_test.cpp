@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "edgeverify/net/http_server.hpp"
-#include "net/net_test_support.hpp"
+#include "net_test_support.hpp"
 
 using namespace edgeverify;
 using namespace edgeverify::net;
