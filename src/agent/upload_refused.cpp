@@ -158,6 +158,9 @@ Expected<std::vector<RefusedReport>> list_refused_reports(const StateDirectory& 
     const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return std::vector<RefusedReport>{};
+        if (errno == ENOTDIR || errno == ELOOP) {
+            return make_error(Errc::permission_denied, directory + " is a symlink or not a directory: not read");
+        }
         return errno_error(errno, "cannot read " + directory);
     }
     DIR* dir = ::fdopendir(fd);
