@@ -108,12 +108,17 @@ void Daemon::on_inbox_event(const std::string& name, Arrival arrival, bool is_ma
 
 void Daemon::kick() {
     if (stopping_ || runner_.running() || job_running_) return;
-    if (reconcile_due_ || report_due_) {
+    // Jobs and installs take turns: a reconciliation that is slow (ctr waiting out its dial
+    // timeout while containerd is down) must not starve the inbox, nor the reverse.
+    auto ready = tracker_.next_ready(std::chrono::steady_clock::now());
+    if ((reconcile_due_ || report_due_) && !(install_turn_ && ready)) {
+        install_turn_ = true;
         start_job();
         return;
     }
-    if (auto name = tracker_.next_ready(std::chrono::steady_clock::now())) {
-        start_install(*name);
+    if (ready) {
+        install_turn_ = false;
+        start_install(*ready);
         return;
     }
     arm_retry_timer();

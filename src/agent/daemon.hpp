@@ -75,6 +75,7 @@ private:
     bool job_running_ = false;
     bool reconcile_due_ = true;
     bool report_due_ = true;
+    bool install_turn_ = false;  // after a job, a ready bundle goes before the next job
     std::vector<DeviceReport::Alarm> pending_alarms_;
     std::set<std::string> logged_alarms_;
     std::string last_trust_digest_;

@@ -177,7 +177,8 @@ mv "$WORK/later.oci.tar" "$INBOX/later.oci.tar"
 if wait_until "$WAIT" log_has 'install: failed-will-retry bundle=later.oci.tar'; then pass "containerd down: install failed, will retry"; else fail "containerd down: retry logged"; show_log; fi
 retries() { grep -c 'failed-will-retry bundle=later.oci.tar' "$WORK/agent.log" || true; }
 FIRST_FAILURE=$SECONDS
-if wait_until 100 test "$(retries)" -ge 2; then pass "containerd down: retried"; else fail "containerd down: retried"; show_log; fi
+retried_twice() { [ "$(retries)" -ge 2 ]; }
+if wait_until 100 retried_twice; then pass "containerd down: retried"; else fail "containerd down: retried"; show_log; fi
 # Backoff from 1 s doubling to 2 s (each attempt also waits out ctr's 10 s dial timeout): never
 # more than one attempt per second (no busy loop).
 check_eq "containerd down: at most one attempt per second" \
