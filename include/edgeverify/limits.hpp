@@ -139,13 +139,4 @@ inline constexpr std::size_t kMaxReportsPageSize = 500;
 // How long an SQLite writer waits for the write lock before the store fails with io-error.
 inline constexpr int kSqliteBusyTimeoutMs = 5000;
 
-// The uploader (src/agent/uploader.cpp, docs/reports.md "Upload protocol"): the body of the
-// server's answer to one upload request (1000 results of a few hundred bytes fit easily).
-inline constexpr std::size_t kMaxUploadResponseBytes = 1024 * 1024;
-// A code or message taken from a server's per-report answer (longer text is cut) for the log and
-// outbox/refused/<sequence>.reason.json.
-inline constexpr std::size_t kMaxServerTextBytes = 1024;
-// One outbox/refused/<sequence>.reason.json read back by list_refused_reports.
-inline constexpr std::size_t kMaxRefusedReasonFileBytes = 16 * 1024;
-
 }  // namespace edgeverify::limits

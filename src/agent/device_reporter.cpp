@@ -25,6 +25,17 @@ Expected<std::uint64_t> queue_device_report(const StateDirectory& state, const D
     auto device = init_device_identity(state);
     if (!device) return device.take_error();
     Outbox outbox(state);
+    // Periodic reports must not fill the outbox while the server is unreachable or not
+    // configured: past half of kMaxOutboxReports they are skipped (the next one carries the same
+    // state and alarms), so install reports, without which no install is admitted, keep room.
+    auto pending = outbox.pending();
+    if (!pending) return pending.take_error();
+    if (pending->size() >= kMaxOutboxReports / 2) {
+        return make_error(Errc::limit_exceeded,
+                          "outbox holds " + std::to_string(pending->size()) +
+                              " reports (half of kMaxOutboxReports): periodic device report skipped to keep room "
+                              "for install reports");
+    }
     auto sequence = outbox.next_sequence();
     if (!sequence) return sequence.take_error();
     auto envelope = sign_dsse_envelope(*device, kInTotoPayloadType, make_device_report_statement(*device, *sequence, report));

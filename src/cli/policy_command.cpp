@@ -5,6 +5,7 @@
 #include <set>
 
 #include "commands.hpp"
+#include "edgeverify/state.hpp"
 #include "edgeverify/trust_policy.hpp"
 #include "options.hpp"
 
@@ -90,7 +91,7 @@ int run_policy(const std::vector<std::string>& given) {
     if (!parsed->positional.empty()) {
         return fail(make_error(Errc::usage, "policy check takes no arguments besides --trust and --json"));
     }
-    const std::string directory = parsed->value("--trust").value_or("/etc/edgeverify/trust");
+    const std::string directory = parsed->value("--trust").value_or(std::string(kDefaultTrustDir));
     auto store = load_trust_store(directory);
     if (!store) return fail(store.error());
     if (json) {

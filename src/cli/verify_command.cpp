@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "detached_signatures.hpp"
 #include "edgeverify/integrity.hpp"
+#include "edgeverify/state.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "render.hpp"
@@ -52,7 +53,7 @@ constexpr const char* kVerifyHelp =
     "\n"
     "exit status: 0 verified, 1 rejected, 2 usage or configuration error, 3 source unreadable\n";
 
-constexpr const char* kDefaultTrustDirectory = "/etc/edgeverify/trust";
+constexpr std::string_view kDefaultTrustDirectory = kDefaultTrustDir;
 
 void print_json(const Json& j) {
     std::cout << j.dump(2) << std::endl;
@@ -152,7 +153,7 @@ int run_verify(const std::vector<std::string>& args) {
     if (!detached) return fail(detached.error());
     std::optional<TrustStore> store;
     if (!integrity_only) {
-        auto loaded = load_trust_store(parsed->value("--trust").value_or(kDefaultTrustDirectory));
+        auto loaded = load_trust_store(parsed->value("--trust").value_or(std::string(kDefaultTrustDirectory)));
         if (!loaded) return fail(loaded.error());
         context.trust_directory = loaded->directory;
         context.trust_digest = loaded->digest.str();

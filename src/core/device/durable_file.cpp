@@ -59,7 +59,14 @@ Status fsync_directory(const std::string& directory) {
 }
 
 std::string temporary_name(const std::string& path) {
+    // Reseeded when the process id changes: a forked child must not retry the temporary names a
+    // killed sibling (with the same inherited state) left behind.
     static thread_local std::mt19937_64 generator{std::random_device{}()};
+    static thread_local pid_t seeded_for = ::getpid();
+    if (const pid_t pid = ::getpid(); pid != seeded_for) {
+        generator.seed(std::random_device{}());
+        seeded_for = pid;
+    }
     static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     std::string suffix;
     for (int i = 0; i < 12; ++i) suffix += kAlphabet[generator() % (sizeof(kAlphabet) - 1)];

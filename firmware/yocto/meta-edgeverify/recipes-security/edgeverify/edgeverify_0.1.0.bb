@@ -37,6 +37,7 @@ do_install:append() {
 }
 
 PACKAGES =+ "${PN}-config ${PN}-trust-skeleton ${PN}-containerd"
+FILES:${PN} += "${systemd_system_unitdir}/edgeverify-agent.service"
 FILES:${PN}-config = "${sysconfdir}/edgeverify/agent.json"
 FILES:${PN}-trust-skeleton = "${sysconfdir}/edgeverify/trust"
 FILES:${PN}-containerd = "${sysconfdir}/containerd/conf.d ${systemd_system_unitdir}/containerd.service.d /opt/containerd"
