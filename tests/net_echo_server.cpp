@@ -43,16 +43,26 @@ int serve(uv_loop_t* loop, std::map<std::string, std::string> opts) {
         return 2;
     }
     std::cout << "port " << (*server)->port() << std::endl;
-    uv_signal_t term, interrupt;
-    uv_signal_init(loop, &term);
-    uv_signal_init(loop, &interrupt);
-    term.data = interrupt.data = server->get();
+    // SIGTERM or SIGINT stops the server and closes BOTH signal handles: an open one would keep
+    // the loop (and the process) alive after the server stopped.
+    struct Signals {
+        uv_signal_t term, interrupt;
+        HttpServer* server;
+    } signals{};
+    signals.server = server->get();
+    uv_signal_init(loop, &signals.term);
+    uv_signal_init(loop, &signals.interrupt);
+    signals.term.data = signals.interrupt.data = &signals;
     auto on_signal = [](uv_signal_t* signal, int) {
-        static_cast<HttpServer*>(signal->data)->stop([] {});
-        uv_close(reinterpret_cast<uv_handle_t*>(signal), nullptr);
+        auto* all = static_cast<Signals*>(signal->data);
+        all->server->stop([] {});
+        for (uv_signal_t* s : {&all->term, &all->interrupt}) {
+            auto* handle = reinterpret_cast<uv_handle_t*>(s);
+            if (!uv_is_closing(handle)) uv_close(handle, nullptr);
+        }
     };
-    uv_signal_start(&term, on_signal, SIGTERM);
-    uv_signal_start(&interrupt, on_signal, SIGINT);
+    uv_signal_start(&signals.term, on_signal, SIGTERM);
+    uv_signal_start(&signals.interrupt, on_signal, SIGINT);
     uv_run(loop, UV_RUN_DEFAULT);
     return 0;
 }

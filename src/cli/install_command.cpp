@@ -225,12 +225,29 @@ int run_install(const std::vector<std::string>& args) {
             if (exit_code_for(error->code) == 1) outcome.refusal = error;
         } else {
             outcome.installed = true;
-            if (auto v = record_verdicts(state, *store, outcome); !v) {
-                error = v.error();
+            // The report is durable before a verdict lets containerd pull the image: a crash in
+            // between leaves an image with no verdict (pulls denied, an image-not-admitted alarm
+            // in the next device report), never an admission without its report.
+            auto reported = enqueue_reports(state, *store, outcome);
+            if (!reported) {
+                error = reported.error();
                 undo_install();
-            } else if (auto f = record_admission_floors(pass->report, *decisions, *store, state); !f) {
-                error = f.error();  // a floor that cannot be raised would let a rollback in later
-                undo_install();
+            } else {
+                run.out["reports"] = *reported;
+                std::optional<Error> failed;
+                if (auto v = record_verdicts(state, *store, outcome); !v) {
+                    failed = v.error();
+                } else if (auto f = record_admission_floors(pass->report, *decisions, *store, state); !f) {
+                    failed = f.error();  // a floor that cannot be raised would let a rollback in later
+                }
+                if (failed) {
+                    error = failed;
+                    undo_install();
+                    outcome.undone = failed;  // a second report says the admission was undone
+                    if (auto again = enqueue_reports(state, *store, outcome)) {
+                        for (auto sequence : *again) run.out["reports"].push_back(sequence);
+                    }
+                }
             }
         }
     }
@@ -240,12 +257,9 @@ int run_install(const std::vector<std::string>& args) {
         if (moved) run.out["quarantine"] = *moved;
     }
     remove_tree(staged->directory);
-    if (outcome.installed || outcome.refusal) {
+    if (outcome.refusal) {  // an installed image's reports were queued before its verdicts
         auto reported = enqueue_reports(state, *store, outcome);
-        if (!reported) {
-            if (!error) error = reported.error();
-            if (outcome.installed) undo_install();  // never admitted without its report
-        }
+        if (!reported && !error) error = reported.error();
         if (reported) run.out["reports"] = *reported;
     }
     if (!run.json && outcome.installed) {

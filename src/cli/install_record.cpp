@@ -36,7 +36,12 @@ Json checks_for(const ImageResult* image, const TrustDecision* decision, const I
         checks["trust"] = std::move(trust);
         checks["rules"] = rules_to_json(decision->rules);
     }
-    if (outcome.refusal) {
+    if (outcome.undone) {
+        checks["install"] = Json{{"installed", false},
+                                 {"undone", true},
+                                 {"error", std::string(errc_name(outcome.undone->code))},
+                                 {"message", outcome.undone->message}};
+    } else if (outcome.refusal) {
         checks["install"] = Json{{"installed", false},
                                  {"error", std::string(errc_name(outcome.refusal->code))},
                                  {"message", outcome.refusal->message}};

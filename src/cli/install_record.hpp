@@ -20,6 +20,7 @@ struct InstallOutcome {
     std::vector<std::string> containerd_names;         // per image, when installed
     bool installed = false;
     std::optional<Error> refusal;                      // why it was refused, when it was
+    std::optional<Error> undone;                       // why an import was undone after its report
     std::string verified_at;                           // RFC 3339
 };
 

@@ -9,10 +9,15 @@ NET_TOOL=${EDGEVERIFY_NET_TEST_SERVER:-$EDGEVERIFY_BUILD_DIR/tests/edgeverify-ne
 [ -x "$NET_TOOL" ] || bail "edgeverify-net-test-server not built: $NET_TOOL"
 
 PIDS=()
+alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$st" ] && [ "${st:0:1}" != Z ]; }  # zombies are gone
 _net_cleanup() {
     local rc=$? pid
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do  # a process that ignores SIGTERM is killed after 5 s
+        for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     (exit "$rc")
     _it_cleanup
 }
@@ -37,6 +42,7 @@ mkdir -p "$PKI"
 "$NET_TOOL" serve --cert "$PKI/server.pem" --key "$PKI/server.key" --client-ca "$PKI/ca.pem" \
     --max-body 1000 >"$WORK/serve.out" 2>"$WORK/serve.err" &
 PIDS+=($!)
+SERVER_PID=$!
 for _ in $(seq 100); do grep -q '^port ' "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/^port //p' "$WORK/serve.out")
 [ -n "$PORT" ] || bail "test server did not report its port: $(cat "$WORK/serve.err")"
@@ -93,5 +99,10 @@ case "$out" in
         pass "HttpClient refuses openssl s_server's certificate under a CA file that does not issue it" ;;
     *) fail "untrusted s_server certificate: $out" ;;
 esac
+
+# The test server stops on SIGTERM (its loop must end once the server and its signal handles close).
+kill -TERM "$SERVER_PID"
+for _ in $(seq 50); do alive "$SERVER_PID" || break; sleep 0.1; done
+if alive "$SERVER_PID"; then fail "the test server is still running 5 s after SIGTERM"; else pass "the test server stops on SIGTERM"; fi
 
 finish
