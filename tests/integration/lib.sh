@@ -63,6 +63,16 @@ if [ ! -f /etc/containers/policy.json ]; then
 fi
 skopeo_copy() { "${SKOPEO[@]}" copy --quiet "$@"; }
 
+wait_until() {  # wait_until SECONDS CMD...: 0 once CMD succeeds, 1 after SECONDS
+    local deadline=$((SECONDS + $1))
+    shift
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.2
+    done
+    return 1
+}
+
 # ------------------------------------------------------------------------------------------------
 # Assertions. Each prints "ok - DESC" or "not ok - DESC" plus evidence, and never exits.
 

@@ -21,15 +21,6 @@ agent_stop_now() {  # for the EXIT trap: never leave the agent running
 }
 trap 'rc=$?; agent_stop_now; (exit $rc); _containerd_exit' EXIT
 
-wait_until() {  # wait_until SECONDS CMD...: 0 once CMD succeeds, 1 after SECONDS
-    local deadline=$((SECONDS + $1))
-    shift
-    while [ "$SECONDS" -lt "$deadline" ]; do
-        if "$@" >/dev/null 2>&1; then return 0; fi
-        sleep 0.2
-    done
-    return 1
-}
 absent() { [ ! -e "$1" ]; }
 log_has() { grep -q -- "$1" "$WORK/agent.log"; }
 show_log() { tail -n 40 "$WORK/agent.log" | sed -e 's/^/    agent: /'; }

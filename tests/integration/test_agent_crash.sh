@@ -34,15 +34,6 @@ _stop_all() {
 }
 trap 'rc=$?; _stop_all; (exit $rc); _containerd_exit' EXIT
 
-wait_until() {  # wait_until SECONDS CMD...
-    local deadline=$((SECONDS + $1))
-    shift
-    while [ "$SECONDS" -lt "$deadline" ]; do
-        if "$@" >/dev/null 2>&1; then return 0; fi
-        sleep 0.2
-    done
-    return 1
-}
 
 containerd_start
 
