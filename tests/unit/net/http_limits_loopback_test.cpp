@@ -10,19 +10,11 @@
 
 using namespace edgeverify;
 using namespace edgeverify::net;
+using edgeverify::net::test::Loop;
 using edgeverify::net::test::run_until;
 using edgeverify::net::test::test_pki;
 
 namespace {
-
-struct Loop {
-    uv_loop_t loop{};
-    Loop() { uv_loop_init(&loop); }
-    ~Loop() {
-        uv_run(&loop, UV_RUN_NOWAIT);
-        CHECK(uv_loop_close(&loop) == 0);
-    }
-};
 
 std::unique_ptr<HttpServer> plain_server(uv_loop_t* loop, HttpServerConfig config, HttpHandler handler) {
     auto server = HttpServer::start(loop, std::move(config), std::move(handler));

@@ -10,19 +10,11 @@
 
 using namespace edgeverify;
 using namespace edgeverify::net;
+using edgeverify::net::test::Loop;
 using edgeverify::net::test::run_until;
 using edgeverify::net::test::test_pki;
 
 namespace {
-
-struct Loop {
-    uv_loop_t loop{};
-    Loop() { uv_loop_init(&loop); }
-    ~Loop() {
-        uv_run(&loop, UV_RUN_NOWAIT);
-        CHECK(uv_loop_close(&loop) == 0);  // every handle was closed
-    }
-};
 
 HttpServerConfig tls_server_config(const char* cert = "server") {
     const auto& pki = test_pki();

@@ -2,6 +2,7 @@
 // and running a libuv loop until a condition holds (bounded, so a bug cannot hang the suite).
 #pragma once
 
+#include <doctest/doctest.h>
 #include <uv.h>
 
 #include <cstdlib>
@@ -69,5 +70,15 @@ inline bool run_until(uv_loop_t* loop, const std::function<bool()>& done, uint64
     uv_run(loop, UV_RUN_NOWAIT);
     return done();
 }
+
+// A libuv loop for one test; closing it checks that every handle the test opened was closed.
+struct Loop {
+    uv_loop_t loop{};
+    Loop() { uv_loop_init(&loop); }
+    ~Loop() {
+        uv_run(&loop, UV_RUN_NOWAIT);
+        CHECK(uv_loop_close(&loop) == 0);  // every handle was closed
+    }
+};
 
 }  // namespace edgeverify::net::test
