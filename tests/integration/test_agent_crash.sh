@@ -191,7 +191,10 @@ print("refused %d" % (len([n for n in os.listdir(refused) if n.endswith(".json")
 PY
 cat "$WORK/verdict.txt" | sed -e 's/^/    /'
 SEEN=$(sed -n 's/^seen_in_outbox //p' "$WORK/verdict.txt")
-if [ "${SEEN:-0}" -ge "$BUNDLES" ]; then pass "the watcher saw $SEEN reports in the outbox"; else fail "the watcher saw too few reports: ${SEEN:-none}"; fi
+# The watcher polls every 20 ms, so a report uploaded quickly can come and go unseen; it must see
+# some (else the "lost" check below is vacuous), and the receiver must hold at least one report per
+# bundle (checked exactly by the admitted-report check).
+if [ "${SEEN:-0}" -ge 1 ]; then pass "the watcher saw $SEEN reports in the outbox"; else fail "the watcher saw no report in the outbox"; fi
 check_eq "no report that was ever in the outbox is missing at the receiver" "$(sed -n 's/^lost //p' "$WORK/verdict.txt")" "[]"
 check_eq "no report stored twice" "$(sed -n 's/^stored_twice //p' "$WORK/verdict.txt")" "[]"
 check_eq "every bundle has an admitted verification report at the receiver" \
