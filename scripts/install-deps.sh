@@ -15,6 +15,7 @@ build_packages=(
 test_packages=(
   umoci skopeo zstd gzip openssl time xxd python3 busybox-static bc containerd runc curl
   postgresql-15
+  chromium
 )
 
 case "$profile" in
@@ -48,10 +49,12 @@ fi
 
 [ "$profile" = build ] && exit 0
 
-# npm packages for tests/interop, exactly as package-lock.json pins them. `npm ci` runs when
+# npm packages for tests/interop and tests/dashboard (playwright-core, which drives Debian's
+# chromium above and downloads no browser), exactly as each package-lock.json pins them. `npm ci` runs when
 # node_modules is missing or older than the lock file (npm writes its own copy of the lock into
 # node_modules/.package-lock.json, so a changed lock file means a stale tree).
 interop_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/interop" && pwd)
+dashboard_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/dashboard" && pwd)
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "install-deps: node $(node --version) is too old for the sigstore packages in tests/interop (they need Node >= 20.17)" >&2
@@ -63,4 +66,11 @@ if [ ! -f "$installed_lock" ] || [ "$interop_dir/package-lock.json" -nt "$instal
   (cd "$interop_dir" && npm ci --no-audit --no-fund)
 else
   echo "install-deps: tests/interop/node_modules up to date"
+fi
+installed_lock="$dashboard_dir/node_modules/.package-lock.json"
+if [ ! -f "$installed_lock" ] || [ "$dashboard_dir/package-lock.json" -nt "$installed_lock" ]; then
+  echo "install-deps: npm ci in tests/dashboard"
+  (cd "$dashboard_dir" && npm ci --no-audit --no-fund)
+else
+  echo "install-deps: tests/dashboard/node_modules up to date"
 fi
