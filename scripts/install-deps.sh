@@ -10,6 +10,8 @@ build_packages=(
   build-essential cmake ninja-build pkgconf git
   libmbedtls-dev nettle-dev libarchive-dev libuv1-dev nlohmann-json3-dev doctest-dev
   libhttp-parser-dev libsqlite3-dev libpq-dev
+  # libarchive's static closure, for the minimal static agent (EDGEVERIFY_STATIC)
+  libzstd-dev liblz4-dev libacl1-dev
 )
 # Independent tools the integration tests and benchmarks use to build, export and check images.
 test_packages=(

@@ -28,7 +28,12 @@ Status for_each_tar_entry(int fd, const std::string& shown, const TarEntryVisito
     if (::lseek(fd, 0, SEEK_SET) != 0) return errno_error(shown + ": cannot seek", errno);
     ReadArchive in(archive_read_new());
     archive_read_support_format_tar(in.get());
-    archive_read_support_filter_all(in.get());
+    // Only the filters an oci-archive is compressed with, so that one is recognised and refused
+    // below; never _filter_all, which links every decoder (xz, bzip2, lz4, ...) into the static
+    // agent. An archive compressed otherwise is not a tar archive here (archive_malformed).
+    archive_read_support_filter_gzip(in.get());
+    archive_read_support_filter_zstd(in.get());
+    archive_read_support_filter_none(in.get());
     if (archive_read_open_fd(in.get(), fd, 65536) != ARCHIVE_OK) {
         return make_error(Errc::archive_malformed, shown + ": " + why(in.get(), "cannot read"));
     }
