@@ -80,10 +80,11 @@ try {
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   page.on('pageerror', (error) => pageErrors.push(String(error)));
-  // Chromium logs each refused request ("the server responded with a status of 401"): that one is
-  // expected from the wrong-token step; any other console error fails the test.
+  // Chromium logs each failed request: a 401 (the wrong-token step) and a refused connection (the
+  // network-error step) are expected; any other console error fails the test.
   page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 401')) pageErrors.push(`console: ${m.text()}`);
+    const t = m.text();
+    if (m.type() === 'error' && !t.includes('status of 401') && !t.includes('ERR_CONNECTION_REFUSED')) pageErrors.push(`console: ${t}`);
   });
   const shot = async (name) => {
     await page.screenshot({ path: join(opt.screenshots, `${name}.png`) });
@@ -144,8 +145,22 @@ try {
   ok('device detail opens from the list');
   const deviceReports = await api(`/api/v1/reports?device=${opt.device}&limit=200`);
   await page.locator('#device-reports tbody tr').first().waitFor();
-  checkEq('device detail: one history row per report of the device',
-    await page.locator('#device-reports tbody tr').count(), deviceReports.reports.length);
+  const total = deviceReports.reports.length;
+  checkEq('device detail: the first page of the history holds min(20, reports) rows',
+    await page.locator('#device-reports tbody tr').count(), Math.min(20, total));
+  check('device detail: the device has more than one page of reports (pagination is exercised)', total > 20, `${total} reports`);
+  const more = page.getByRole('button', { name: 'Show more' });
+  for (let i = 0; i < 20 && await more.isVisible(); i++) {
+    const before = await page.locator('#device-reports tbody tr').count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('#device-reports tbody tr').length > n, before);
+  }
+  checkEq('device detail: "Show more" (nextCursor) ends with one history row per report of the device',
+    await page.locator('#device-reports tbody tr').count(), total);
+  const ids = await page.locator('#device-reports tbody tr td:first-child, #device-reports tbody tr th:first-child').allTextContents();
+  checkEq('device detail: no report repeated across pages', new Set(ids).size, ids.length);
+  checkEq('device detail: the pages hold the API\'s reports, newest first',
+    ids.join(','), deviceReports.reports.map((r) => `#${r.id}`).join(','));
   const imageRow = page.locator('#device-images tbody tr', { has: page.getByRole('link', { name: opt['passed-digest'] }) });
   checkEq('device detail: the admitted image is listed with its verdict',
     (await imageRow.count()) === 1 ? ((await imageRow.textContent()) ?? '').includes('admitted') : false, true);
@@ -197,6 +212,15 @@ try {
   check('tampered image view: the API counts a failed verification', failedImage.failed >= 1, JSON.stringify(failedImage));
   check('tampered image view: the reason is shown',
     ((await page.locator('#image-reports .reason').first().textContent()) ?? '') === opt.reason);
+
+  // --- no answer from the API: the network error message ---------------------------------------
+  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await page.goto(`${base}/#/devices`);
+  await page.locator('#message:not([hidden])').waitFor();
+  const mNet = await text('#message');
+  check('no answer from the API shows the network error message',
+    mNet.startsWith(`Cannot reach edgeverify-server at ${base} (network error on /api/v1/devices)`), mNet);
+  await page.unroute('**/api/v1/**');
 
   // --- forget the token --------------------------------------------------------------------------
   await page.getByRole('button', { name: 'Forget token' }).click();

@@ -53,6 +53,27 @@ REPO=registry.example.com/fleet
 LABEL_SITE=plant-7
 LABEL_NOTE='<b>not bold</b>'
 
+# --- certificates (openssl CLI): a test CA and the server's leaf for DNS:localhost --------------
+PKI="$WORK/pki"
+mkdir -p "$PKI"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=dashboard test CA" \
+    -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
+openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
+    -extfile "$PKI/server.ext" -out "$PKI/server.pem" 2>/dev/null
+[ -s "$PKI/server.pem" ] || bail "openssl did not make the server certificate"
+# Chromium does not know the test CA: it accepts exactly this server key (SPKI pin), nothing else.
+SERVER_SPKI=$(openssl x509 -in "$PKI/server.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+    openssl dgst -sha256 -binary | base64)
+
+PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="https://localhost:$PORT"
+printf '{"stateDir": "%s", "server": {"url": "%s", "caFile": "%s", "timeoutSeconds": 5, "backoffInitialSeconds": 1, "backoffMaxSeconds": 2}}\n' \
+    "$STATE" "$BASE" "$PKI/ca.pem" >"$WORK/upload.json"
+
 # --- the device: two real installs into a private containerd ---------------------------------------
 containerd_start
 run_ev device init
@@ -60,6 +81,11 @@ check_eq "device init" "$RC" 0
 run_ev device show --json
 cp "$WORK/last.out" "$WORK/device.json"
 DEVICE_ID=$(jget "$WORK/device.json" 'd["deviceId"]')
+# 25 earlier device reports (signed by the driver with the same identity and sequence counter), so
+# the device's history spans two pages of the dashboard (20 per page).
+"$DRIVER" --state "$STATE" --config "$WORK/upload.json" --enqueue 25 --no-upload >"$WORK/enqueue.out" 2>&1 ||
+    { cat "$WORK/enqueue.out"; bail "edgeverify-uploader-driver --enqueue failed"; }
+EARLY=25
 
 mkdir -p "$WORK/keys" "$WORK/trust/keys"
 run_ev keygen --out "$WORK/keys/release"
@@ -107,33 +133,16 @@ fi
 printf '{"stateDir": "%s", "trustDir": "%s", "containerd": {"address": "%s", "namespace": "%s"}}\n' \
     "$STATE" "$WORK/trust" "$CONTAINERD_ADDRESS" "$CONTAINERD_NAMESPACE" >"$WORK/agent.json"
 queued() { find "$STATE/outbox" -maxdepth 1 -name '*.json' -type f | wc -l; }
-check_eq "two verification reports queued by install" "$(queued)" 2
+check_eq "the early reports and two verification reports queued" "$(queued)" $((EARLY + 2))
 "$EDGEVERIFY" agent --config "$WORK/agent.json" >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 PIDS+=("$AGENT_PID")
-if wait_until 60 test "$(queued)" -ge 3; then pass "the agent queued a device report"; else
+if wait_until 60 test "$(queued)" -ge $((EARLY + 3)); then pass "the agent queued a device report"; else
     fail "the agent queued a device report"; tail -20 "$WORK/agent.log"; fi
 kill -TERM "$AGENT_PID" 2>/dev/null || true
 wait "$AGENT_PID" 2>/dev/null || true
 
 # --- the server --------------------------------------------------------------------------------
-PKI="$WORK/pki"
-mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=dashboard test CA" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -addext basicConstraints=critical,CA:TRUE \
-    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
-    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
-    -extfile "$PKI/server.ext" -out "$PKI/server.pem" 2>/dev/null
-[ -s "$PKI/server.pem" ] || bail "openssl did not make the server certificate"
-# Chromium does not know the test CA: it accepts exactly this server key (SPKI pin), nothing else.
-SERVER_SPKI=$(openssl x509 -in "$PKI/server.pem" -pubkey -noout | openssl pkey -pubin -outform der |
-    openssl dgst -sha256 -binary | base64)
-
-PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="https://localhost:$PORT"
 TOKEN=$(openssl rand -hex 32)
 TOKEN_SHA256=$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)
 cat >"$WORK/server.json" <<JSON
@@ -176,8 +185,6 @@ PY
 check_eq "POST /api/v1/devices enrolls the device (201)" "$(api POST /api/v1/devices "$ENROLL")" 201
 check_eq "the enrolled id is the device's own" "$(jget "$WORK/api.json" 'd.get("id")')" "$DEVICE_ID"
 
-printf '{"stateDir": "%s", "server": {"url": "%s", "caFile": "%s", "timeoutSeconds": 5, "backoffInitialSeconds": 1, "backoffMaxSeconds": 2}}\n' \
-    "$STATE" "$BASE" "$PKI/ca.pem" >"$WORK/upload.json"
 set +e
 timeout 90 "$DRIVER" --state "$STATE" --config "$WORK/upload.json" --until-empty --timeout 60 \
     >"$WORK/driver.out" 2>"$WORK/driver.err"
@@ -189,8 +196,9 @@ if [ "$DRIVER_RC" -ne 0 ]; then tail -20 "$WORK/driver.err"; tail -20 "$WORK/ser
 check_eq "nothing refused by the server" "$(find "$STATE/outbox/refused" -type f 2>/dev/null | wc -l | tr -d ' ')" 0
 
 # --- what the API says (the browser test compares the page with it) ---------------------------
-check_eq "GET /api/v1/reports?device=...: 200" "$(api GET "/api/v1/reports?device=$DEVICE_ID")" 200
-check_eq "three reports stored for the device" "$(jget "$WORK/api.json" 'len(d["reports"])')" 3
+check_eq "GET /api/v1/reports?device=...: 200" "$(api GET "/api/v1/reports?device=$DEVICE_ID&limit=200")" 200
+check_eq "every report stored for the device" "$(jget "$WORK/api.json" 'len(d["reports"])')" $((EARLY + 3))
+check_eq "the newest is the agent's device report" "$(jget "$WORK/api.json" '[d["reports"][0]["kind"], d["reports"][0]["sequence"]]')" "[\"device\", $((EARLY + 3))]"
 check_eq "GET /api/v1/reports?result=FAILED: 200" "$(api GET "/api/v1/reports?result=FAILED")" 200
 cp "$WORK/api.json" "$WORK/failed.json"
 check_eq "one FAILED report, for the tampered digest, not admitted" \
