@@ -12,6 +12,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 arm64_packages=(
   crossbuild-essential-arm64 qemu-user-static pkgconf:arm64
+  # The run-time loader, C and C++ libraries the tests run with under QEMU (toolchains/aarch64-linux-gnu.cmake).
+  libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64
   libmbedtls-dev:arm64 nettle-dev:arm64 libarchive-dev:arm64 libuv1-dev:arm64 libhttp-parser2.9:arm64
   # Static-link closure of libarchive (minimal static agent): its Libs.private, plus libxml2's.
   libacl1-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 liblz4-dev:arm64 libbz2-dev:arm64

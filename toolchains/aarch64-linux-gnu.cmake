@@ -16,5 +16,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 # pkgconf:arm64 provides this wrapper; it searches the arm64 .pc files only.
 set(PKG_CONFIG_EXECUTABLE /usr/bin/aarch64-linux-gnu-pkg-config CACHE FILEPATH "pkg-config for arm64")
-# ctest runs the ARM test binaries through qemu-user (no binfmt registration needed).
-set(CMAKE_CROSSCOMPILING_EMULATOR /usr/bin/qemu-aarch64-static;-L;/usr/aarch64-linux-gnu)
+# ctest runs the ARM test binaries through qemu-user (no binfmt registration needed). `-L /`: the
+# dynamic loader is multiarch libc6:arm64's /lib/ld-linux-aarch64.so.1, of the same glibc build as
+# the libc.so.6 it loads from /lib/aarch64-linux-gnu. Not `-L /usr/aarch64-linux-gnu`: that
+# prefix gives the cross toolchain's loader (libc6-arm64-cross, 2.36-8cross1 here), which still
+# loads multiarch libc.so.6 (2.36-9+deb12u14 here); a loader and libc from different builds share
+# ld.so's private state, and the first pthread_create or fork spun forever (docs/cross-compiling.md).
+set(CMAKE_CROSSCOMPILING_EMULATOR /usr/bin/qemu-aarch64-static;-L;/)

@@ -1,15 +1,18 @@
-// A child process with bounded output and a deadline (ctr_process.hpp): posix_spawnp in its own
-// process group, two pipes drained with poll(), SIGKILL to the group at the deadline.
+// A child process with bounded output and a deadline (ctr_process.hpp): the program looked up in
+// PATH, posix_spawn in its own process group, two pipes drained with poll(), SIGKILL to the group
+// at the deadline.
 #include "core/containerd/ctr_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -49,11 +52,46 @@ bool drain(int fd, std::string& into, std::size_t bound, bool& truncated) {
     return true;
 }
 
+// The file posix_spawnp would execute for `program`: itself when it names a path, else the first
+// executable regular file of that name in PATH (unset: confstr's default). Empty when there is
+// none. Looked up here because POSIX lets posix_spawn report an exec failure as a child that
+// exits 127 instead of an error (it does under qemu-user, whose vfork is a fork, and in some
+// C libraries): a missing program must be not_found whatever the C library does.
+std::string resolve_program(const std::string& program) {
+    const auto executable = [](const std::string& path) {
+        struct stat st {};
+        return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    };
+    if (program.find('/') != std::string::npos) return executable(program) ? program : std::string();
+    std::string search;
+    if (const char* path = std::getenv("PATH")) {
+        search = path;
+    } else {
+        search.resize(::confstr(_CS_PATH, nullptr, 0));
+        if (!search.empty()) ::confstr(_CS_PATH, search.data(), search.size());
+        if (!search.empty()) search.pop_back();  // confstr counts the terminating NUL
+    }
+    std::size_t begin = 0;
+    for (;;) {
+        const std::size_t end = search.find(':', begin);
+        std::string dir = search.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+        if (dir.empty()) dir = ".";  // an empty PATH element is the current directory
+        const std::string candidate = dir + "/" + program;
+        if (executable(candidate)) return candidate;
+        if (end == std::string::npos) return {};
+        begin = end + 1;
+    }
+}
+
 }  // namespace
 
 Expected<ProcessResult> run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                                     std::size_t max_output_bytes) {
     if (argv.empty() || argv.front().empty()) return make_error(Errc::usage, "no program to run");
+    const std::string program = resolve_program(argv.front());
+    if (program.empty()) {
+        return make_error(Errc::not_found, "cannot run " + argv.front() + ": " + std::strerror(ENOENT));
+    }
     Pipe out, err;
     if (auto s = open_pipe(out); !s) return s.take_error();
     if (auto s = open_pipe(err); !s) return s.take_error();
@@ -74,7 +112,7 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, std::c
     for (const auto& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
     raw.push_back(nullptr);
     pid_t pid = -1;
-    const int spawned = ::posix_spawnp(&pid, raw[0], &actions, &attributes, raw.data(), environ);
+    const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, &attributes, raw.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     if (spawned != 0) {
