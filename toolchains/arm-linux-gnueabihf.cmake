@@ -33,8 +33,11 @@ set(ENV{PKG_CONFIG_LIBDIR} "${_sr}/usr/lib/arm-linux-gnueabihf/pkgconfig:${_sr}/
 set(ENV{PKG_CONFIG_SYSROOT_DIR} "${_sr}")
 set(ENV{PKG_CONFIG_PATH} "")
 
-set(CMAKE_C_FLAGS_INIT "-isystem ${_sr}/usr/include")
-set(CMAKE_CXX_FLAGS_INIT "-isystem ${_sr}/usr/include")
+# The multiarch include directory first, as the native compiler orders them: it holds the
+# architecture-specific headers (gmp.h, which nettle's bignum.h includes, for one).
+set(_inc "-isystem ${_sr}/usr/include/arm-linux-gnueabihf -isystem ${_sr}/usr/include")
+set(CMAKE_C_FLAGS_INIT "${_inc}")
+set(CMAKE_CXX_FLAGS_INIT "${_inc}")
 set(_link "-L${_sr}/usr/lib/arm-linux-gnueabihf -Wl,-rpath-link,${_sr}/usr/lib/arm-linux-gnueabihf -Wl,-rpath-link,${_sr}/lib/arm-linux-gnueabihf")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${_link}")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "${_link}")
