@@ -5,23 +5,43 @@
 #   - installed size with the runtime libraries it needs (NEEDED, resolved recursively in the
 #     architecture's library directories), in total and beyond the base system (libc, libstdc++,
 #     libgcc_s, libm, which every Linux device image already has)
-#   - peak RSS verifying the ~1 GiB gzip image of bench_integrity.sh (--integrity-only)
-#   - `edgeverify version` start-up time and the containerd-verifier decision (median)
+#   - peak RSS verifying the ~1 GiB gzip image of bench_integrity.sh (--integrity-only), median
+#     of --rss-runs runs (default 3)
+#   - `edgeverify --version` start-up time and the containerd-verifier decision (median)
+#   - for the static builds, that the link map (build-*/edgeverify.map) holds no libxml2 or ICU
+#     archive member
 # Under qemu-user, times and RSS include the emulator: indicative only, never device figures.
 #
-#   tests/bench/bench_footprint.sh [--build] [--runs N] [--markdown FILE]
-# --build configures and builds the presets it needs (native Release build in build/, the board
-# presets rpi4-arm64, beaglebone-armhf and their -static variants, x86_64-gateway-static).
+#   tests/bench/bench_footprint.sh [--build] [--runs N] [--rss-runs N] [--arch x86_64,arm64,armhf]
+#                                  [--qemu-size-mib N] [--rss-timeout S] [--markdown FILE]
+# --qemu-size-mib N: the ARM rows verify an N MiB image of the same generator instead of the
+# 1 GiB one (qemu-user takes many minutes per GiB on a loaded machine; the verifier streams, so
+# peak RSS does not grow with the image: the x86_64 rows measure both sizes to show it).
+# --build configures and builds (target edgeverify only) the board presets it measures:
+# x86_64-gateway, rpi4-arm64, beaglebone-armhf and their -static variants. It never touches the
+# development tree build/ (only the cached 1 GiB image lives there, in build/bench-fixtures).
+# The x86_64 dynamic row falls back to build-rel (a native Release build) when x86_64-gateway is
+# not built; every binary's path and date are printed under the table. FOOTPRINT_BIN_<arch>_<build>
+# (e.g. FOOTPRINT_BIN_arm64_static=/path/edgeverify) measures another binary in that row; a
+# static one's link map is looked for as edgeverify.map beside it or one directory up.
 set -euo pipefail
 
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=0
 RUNS=30
+RSS_RUNS=3
+RSS_TIMEOUT=1800
+QEMU_MIB=1024
+ARCHES=x86_64,arm64,armhf
 MARKDOWN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) BUILD=1; shift ;;
     --runs) RUNS=$2; shift 2 ;;
+    --rss-runs) RSS_RUNS=$2; shift 2 ;;
+    --arch) ARCHES=$2; shift 2 ;;
+    --qemu-size-mib) QEMU_MIB=$2; shift 2 ;;
+    --rss-timeout) RSS_TIMEOUT=$2; shift 2 ;;
     --markdown) MARKDOWN=$2; shift 2 ;;
     *) echo "bench_footprint: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -31,33 +51,41 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/edgeverify-footprint.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
 if [ "$BUILD" -eq 1 ]; then
-  cmake -S "$SRC_DIR" -B "$SRC_DIR/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$SRC_DIR/build" --target edgeverify
-  for preset in rpi4-arm64 beaglebone-armhf rpi4-arm64-static beaglebone-armhf-static x86_64-gateway-static; do
+  for preset in x86_64-gateway x86_64-gateway-static rpi4-arm64 rpi4-arm64-static beaglebone-armhf beaglebone-armhf-static; do
     (cd "$SRC_DIR" && cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --target edgeverify)
   done
 fi
+X86_DYNAMIC=$SRC_DIR/build-x86_64-gateway/src/edgeverify
+[ -x "$X86_DYNAMIC" ] || X86_DYNAMIC=$SRC_DIR/build-rel/src/edgeverify
 
 # The 1 GiB image (cached by bench_integrity.sh).
 "$SRC_DIR/tests/bench/bench_integrity.sh" --generate-only --no-zstd >/dev/null
 IMAGE=$(ls -d "$SRC_DIR"/build/bench-fixtures/v*-1024mib/image.oci.tar | head -1)
 [ -f "$IMAGE" ] || { echo "bench_footprint: 1 GiB image not found" >&2; exit 1; }
+QEMU_IMAGE=$IMAGE
+if [ "$QEMU_MIB" != 1024 ]; then
+  "$SRC_DIR/tests/bench/bench_integrity.sh" --generate-only --no-zstd --size-mib "$QEMU_MIB" >/dev/null
+  QEMU_IMAGE=$(ls -d "$SRC_DIR"/build/bench-fixtures/v*-"${QEMU_MIB}"mib/image.oci.tar | head -1)
+fi
 
 # arch|label|binary|strip|libdirs|emulator (space-separated words)
 ARMHF_SR=${EDGEVERIFY_ARMHF_SYSROOT:-$SRC_DIR/.cross/sysroot-armhf}
 rows=(
-  "x86_64|dynamic|$SRC_DIR/build/src/edgeverify|strip|/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu|"
-  "x86_64|static|$SRC_DIR/build-x86_64-gateway-static/src/edgeverify|strip||"
-  "arm64|dynamic|$SRC_DIR/build-rpi4-arm64/src/edgeverify|aarch64-linux-gnu-strip|/usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu|qemu-aarch64-static -L /usr/aarch64-linux-gnu"
-  "arm64|static|$SRC_DIR/build-rpi4-arm64-static/src/edgeverify|aarch64-linux-gnu-strip||qemu-aarch64-static"
-  "armhf|dynamic|$SRC_DIR/build-beaglebone-armhf/src/edgeverify|arm-linux-gnueabihf-strip|/usr/arm-linux-gnueabihf/lib $ARMHF_SR/usr/lib/arm-linux-gnueabihf $ARMHF_SR/lib/arm-linux-gnueabihf|qemu-arm-static -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=$ARMHF_SR/usr/lib/arm-linux-gnueabihf:$ARMHF_SR/lib/arm-linux-gnueabihf"
-  "armhf|static|$SRC_DIR/build-beaglebone-armhf-static/src/edgeverify|arm-linux-gnueabihf-strip||qemu-arm-static"
+  "x86_64|dynamic|${FOOTPRINT_BIN_x86_64_dynamic:-$X86_DYNAMIC}|strip|/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu|"
+  "x86_64|static|${FOOTPRINT_BIN_x86_64_static:-$SRC_DIR/build-x86_64-gateway-static/src/edgeverify}|strip||"
+  "arm64|dynamic|${FOOTPRINT_BIN_arm64_dynamic:-$SRC_DIR/build-rpi4-arm64/src/edgeverify}|aarch64-linux-gnu-strip|/usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu|qemu-aarch64-static -L /usr/aarch64-linux-gnu"
+  "arm64|static|${FOOTPRINT_BIN_arm64_static:-$SRC_DIR/build-rpi4-arm64-static/src/edgeverify}|aarch64-linux-gnu-strip||qemu-aarch64-static"
+  "armhf|dynamic|${FOOTPRINT_BIN_armhf_dynamic:-$SRC_DIR/build-beaglebone-armhf/src/edgeverify}|arm-linux-gnueabihf-strip|/usr/arm-linux-gnueabihf/lib $ARMHF_SR/usr/lib/arm-linux-gnueabihf $ARMHF_SR/lib/arm-linux-gnueabihf|qemu-arm-static -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=$ARMHF_SR/usr/lib/arm-linux-gnueabihf:$ARMHF_SR/lib/arm-linux-gnueabihf"
+  "armhf|static|${FOOTPRINT_BIN_armhf_static:-$SRC_DIR/build-beaglebone-armhf-static/src/edgeverify}|arm-linux-gnueabihf-strip||qemu-arm-static"
 )
 
-printf '%s\n' "${rows[@]}" >"$TMP/rows"
-"$PYTHON" - "$TMP" "$IMAGE" "$RUNS" "$SRC_DIR" >"$TMP/table.md" <<'PY'
+printf '%s\n' "${rows[@]}" | grep -E "^(${ARCHES//,/|})\|" >"$TMP/rows"
+"$PYTHON" - "$TMP" "$IMAGE" "$RUNS" "$SRC_DIR" "$RSS_RUNS" "$QEMU_IMAGE" "$RSS_TIMEOUT" >"$TMP/table.md" <<'PY'
 import os, re, shlex, statistics, subprocess, sys, time
-tmp, image, runs, src = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+tmp, image, runs, src, rss_runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+qemu_image, rss_timeout = sys.argv[6], int(sys.argv[7])
+image_mib = lambda p: os.path.getsize(p) / 1048576
+notes = []
 BASE = ("libc.so", "libstdc++.so", "libgcc_s.so", "libm.so", "ld-linux", "libpthread.so", "libdl.so", "librt.so")
 def needed(path):
     out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True).stdout
@@ -82,11 +110,46 @@ def median_ms(cmd, stdin=None, env=None):
     for _ in range(3): once()
     return statistics.median(once() for _ in range(runs))
 def peak_rss_kib(cmd):
-    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
-    if r.returncode != 0: return None
-    return int(r.stderr.strip().splitlines()[-1])
+    # Median peak RSS (KiB) and median wall time (s) of rss_runs runs; None when a run fails or
+    # outlives the timeout (its whole process group is killed: qemu included).
+    rss, wall = [], []
+    for _ in range(rss_runs):
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M %e"] + cmd, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=rss_timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, 9); p.communicate()
+            notes.append("verify did not finish in %d s: %s" % (rss_timeout, " ".join(cmd[-4:])))
+            return None, None
+        if p.returncode != 0:
+            notes.append("verify failed (%d): %s" % (p.returncode, (out + err)[-300:].replace("\n", " ")))
+            return None, None
+        m, e = err.strip().splitlines()[-1].split()
+        rss.append(int(m)); wall.append(float(e))
+    return statistics.median(rss), statistics.median(wall)
+def static_closure_check(binary):
+    # The static link map (CMakeLists.txt, EDGEVERIFY_STATIC) names every archive member linked.
+    here = os.path.dirname(os.path.abspath(binary))
+    maps = [p for p in (os.path.join(here, "edgeverify.map"), os.path.join(os.path.dirname(here), "edgeverify.map"))
+            if os.path.exists(p)]
+    if not maps: return "no link map beside %s" % binary
+    path = maps[0]
+    # Members extracted to resolve symbols are listed first even when --gc-sections drops all
+    # their sections later: what counts is the memory map, the input sections that were kept.
+    text = open(path, errors="replace").read()
+    extracted = sorted(set(re.findall(r"^\S*lib(xml2|icu\w*)\.a\(", text.split("Discarded input sections")[0], re.M)))
+    kept_part = text.split("Linker script and memory map", 1)[-1]
+    kept = {}
+    for m in re.finditer(r"^ (\.\S+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+\.a)\(", kept_part, re.M):
+        lib = os.path.basename(m.group(3))
+        kept[lib] = kept.get(lib, 0) + int(m.group(2), 16)
+    bad = {l: n for l, n in kept.items() if re.match(r"lib(xml2|icu)", l) and n}
+    top = ", ".join("%s %.0f KiB" % (l, n / 1024) for l, n in sorted(kept.items(), key=lambda x: -x[1])[:6])
+    return ("LINKED: %s" % bad if bad else "no libxml2/ICU section kept (members extracted then discarded by --gc-sections: %s)"
+            % (",".join(extracted) or "none")) + "; largest archives kept: " + top
 mib = lambda b: "%.2f MiB" % (b / 1048576)
-lines = ["| arch | build | stripped | installed with libraries | beyond base system | peak RSS, 1 GiB verify | `version` start-up | verifier decision |",
+lines = ["| arch | build | stripped | installed with libraries | beyond base system | peak RSS, verify (wall) | `--version` start-up | verifier decision |",
          "|---|---|---|---|---|---|---|---|"]
 for row in open(os.path.join(tmp, "rows")).read().splitlines():
     arch, label, binary, strip, libdirs, emulator = row.split("|")
@@ -101,11 +164,23 @@ for row in open(os.path.join(tmp, "rows")).read().splitlines():
         total = size + sum(s for s in libs.values() if s)
         extra = size + sum(s for n, s in libs.items() if s and not n.startswith(BASE))
         inst, beyond = mib(total) + (" (unresolved: %s)" % ",".join(missing) if missing else ""), mib(extra)
+        big = sorted(((s, n) for n, s in libs.items() if s), reverse=True)[:4]
+        notes.append("%s %s: %d libraries; largest %s" % (arch, label, len(libs),
+                     ", ".join("%s %.1f MiB" % (n, s / 1048576) for s, n in big)))
     else:
         inst = beyond = mib(size)
     emu = shlex.split(emulator)
-    rss = peak_rss_kib(emu + [stripped, "verify", "--integrity-only", image])
-    start = median_ms(emu + [stripped, "version"])
+    img = qemu_image if emu else image
+    rss, wall = peak_rss_kib(emu + [stripped, "verify", img, "--integrity-only", "--json"])
+    if not emu and qemu_image != image:
+        small, _ = peak_rss_kib([stripped, "verify", qemu_image, "--integrity-only", "--json"])
+        notes.append("%s %s: peak RSS verifying the %.0f MiB archive: %s MiB (the ARM rows' image)" % (
+            arch, label, image_mib(qemu_image), ("%.1f" % (small / 1024)) if small else "failed"))
+    start = median_ms(emu + [stripped, "--version"])
+    st = os.stat(binary)
+    notes.append("%s %s: %s (built %s)%s" % (arch, label, os.path.relpath(binary, src),
+                 time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(st.st_mtime)),
+                 ("; " + static_closure_check(binary)) if label == "static" else ""))
     env = dict(os.environ, EDGEVERIFY=stripped if not emu else os.path.join(tmp, "emu-" + arch + label))
     if emu:
         with open(env["EDGEVERIFY"], "w") as f:
@@ -117,12 +192,15 @@ for row in open(os.path.join(tmp, "rows")).read().splitlines():
     m = re.search(r"verifier decision, admitted digest\s+\d+ runs: wall median\s+([\d.]+) ms", dec.stdout)
     decision = (m.group(1) + " ms") if m else "failed: " + (dec.stderr or dec.stdout)[-200:].replace("\n", " ")
     lines.append("| %s | %s | %s | %s | %s | %s | %.1f ms | %s |" % (
-        arch, label, mib(size), inst, beyond, ("%.1f MiB" % (rss / 1024)) if rss else "failed",
+        arch, label, mib(size), inst, beyond,
+        ("%.1f MiB (%.0f MiB archive, %.1f s)" % (rss / 1024, image_mib(img), wall)) if rss else "failed",
         start, decision + (" (qemu)" if emu else "")))
 print("\n".join(lines))
+print()
+print("\n".join("- " + n for n in notes))
 PY
 {
-  echo "Footprint, $(date -u +%Y-%m-%d), median of $RUNS runs; arm64/armhf rows run under qemu-user (times and RSS include the emulator)."
+  echo "Footprint, $(date -u +%Y-%m-%d), commit $(git -C "$SRC_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown): start-up and decision medians of $RUNS runs, peak RSS median of $RSS_RUNS; arm64/armhf rows run under qemu-user (times and RSS include the emulator)."
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   cat "$TMP/table.md"
