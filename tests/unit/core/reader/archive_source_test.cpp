@@ -2,6 +2,8 @@
 // non-archives, kind detection.
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -210,6 +212,18 @@ TEST_CASE("archive: random bytes and empty files are archive_malformed") {
     TempDir dir3;
     check_error(open_bytes(dir3, std::string(10240, '\0')), Errc::archive_malformed,
                 "neither index.json nor manifest.json");
+}
+
+TEST_CASE("archive: an archive file over 2 GiB is opened and read (64-bit file offsets on 32-bit boards)") {
+    // On 32-bit ARM without _FILE_OFFSET_BITS=64, stat() of a file over 2 GiB fails (EOVERFLOW)
+    // and such an image was unreadable. A tar without an image, then a hole up to 2 GiB + 4 KiB.
+    TempDir dir;
+    write_file(dir / "image.tar", make_tar({{"hello.txt", "hi"}}));
+    std::filesystem::resize_file(dir / "image.tar", (std::uintmax_t{1} << 31) + 4096);
+    SourceSpec spec;
+    spec.path = dir / "image.tar";
+    check_error(open_source(spec, {}), Errc::archive_malformed,
+                "neither index.json nor manifest.json: not an image archive");
 }
 
 TEST_CASE("archive: a tar without index.json or manifest.json is not an image archive") {
