@@ -149,6 +149,7 @@ def static_closure_check(binary):
     return ("LINKED: %s" % bad if bad else "no libxml2/ICU section kept (members extracted then discarded by --gc-sections: %s)"
             % (",".join(extracted) or "none")) + "; largest archives kept: " + top
 mib = lambda b: "%.2f MiB" % (b / 1048576)
+measured = {}  # arch -> {label: command prefix running the stripped binary}
 lines = ["| arch | build | stripped | installed with libraries | beyond base system | peak RSS, verify (wall) | `--version` start-up | verifier decision |",
          "|---|---|---|---|---|---|---|---|"]
 for row in open(os.path.join(tmp, "rows")).read().splitlines():
@@ -177,6 +178,7 @@ for row in open(os.path.join(tmp, "rows")).read().splitlines():
         notes.append("%s %s: peak RSS verifying the %.0f MiB archive: %s MiB (the ARM rows' image)" % (
             arch, label, image_mib(qemu_image), ("%.1f" % (small / 1024)) if small else "failed"))
     start = median_ms(emu + [stripped, "--version"])
+    measured.setdefault(arch, {})[label] = emu + [stripped]
     st = os.stat(binary)
     notes.append("%s %s: %s (built %s)%s" % (arch, label, os.path.relpath(binary, src),
                  time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(st.st_mtime)),
@@ -195,6 +197,21 @@ for row in open(os.path.join(tmp, "rows")).read().splitlines():
         arch, label, mib(size), inst, beyond,
         ("%.1f MiB (%.0f MiB archive, %.1f s)" % (rss / 1024, image_mib(img), wall)) if rss else "failed",
         start, decision + (" (qemu)" if emu else "")))
+# On a loaded machine rows measured minutes apart are hard to compare: per architecture, the
+# dynamic and the static `--version` (and /bin/true) once more, interleaved run by run.
+for arch, both in measured.items():
+    if len(both) < 2: continue
+    cmds = {"/bin/true": ["/bin/true"], "dynamic": both["dynamic"] + ["--version"], "static": both["static"] + ["--version"]}
+    t = {k: [] for k in cmds}
+    for _ in range(3):
+        for c in cmds.values(): subprocess.run(c, capture_output=True)
+    for _ in range(runs):
+        for k, c in cmds.items():
+            s0 = time.perf_counter_ns(); subprocess.run(c, capture_output=True)
+            t[k].append((time.perf_counter_ns() - s0) / 1e6)
+    notes.append("%s `--version` interleaved, %d runs each, median: %s; dynamic/static %.1fx" % (
+        arch, runs, ", ".join("%s %.2f ms" % (k, statistics.median(v)) for k, v in t.items()),
+        statistics.median(t["dynamic"]) / statistics.median(t["static"])))
 print("\n".join(lines))
 print()
 print("\n".join("- " + n for n in notes))
