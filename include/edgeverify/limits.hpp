@@ -129,6 +129,9 @@ inline constexpr std::size_t kMaxReportReferenceBytes = 4096;
 inline constexpr std::size_t kMaxReportDigestBytes = 256;
 // An alarm's kind or message in a device report.
 inline constexpr std::size_t kMaxAlarmTextBytes = 4096;
+// The reason kept for a failed or not-admitted verification report (longer ones are cut at a
+// UTF-8 boundary, never refused: the report itself is valid).
+inline constexpr std::size_t kMaxReportReasonBytes = 1024;
 // Images and alarms stored from one device report.
 inline constexpr std::size_t kMaxReportImages = 4096;
 inline constexpr std::size_t kMaxReportAlarms = 1024;
@@ -136,6 +139,8 @@ inline constexpr std::size_t kMaxReportAlarms = 1024;
 inline constexpr std::size_t kMaxStoreBatchReports = 1000;
 // Reports in one page of a report query.
 inline constexpr std::size_t kMaxReportsPageSize = 500;
+// Items in one page of the operator API (?limit=1..200; storage allows up to kMaxReportsPageSize).
+inline constexpr std::size_t kMaxApiPageSize = 200;
 // How long an SQLite writer waits for the write lock before the store fails with io-error.
 inline constexpr int kSqliteBusyTimeoutMs = 5000;
 

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string>
 
 #include "edgeverify/net/http.hpp"
 #include "server/storage.hpp"
@@ -15,6 +17,7 @@ struct OperatorApiContext {
     Storage& storage;
     UnixSeconds now = 0;
     std::int64_t silent_after_seconds = 3600;
+    std::function<void(const std::string&)> log;  // storage failures (500s); may be empty
 };
 
 // Serves GET /api/v1/devices[/{id}], POST /api/v1/devices/{id}/accept|revoke, GET

@@ -7,6 +7,7 @@
 #include "edgeverify/json.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/report.hpp"
+#include "server/report_reason.hpp"
 
 namespace edgeverify::server {
 namespace {
@@ -53,6 +54,8 @@ Status read_verification_summary(const Json& predicate, ReportRecord& record) {
     record.admitted = context["admitted"].get<bool>();
     record.verification_result = *result;
     record.time = *seconds;
+    if ((*result == "FAILED" || !*record.admitted) && predicate.contains(std::string(kCheckDetailExtension)))
+        record.reason = first_failing_check(predicate[std::string(kCheckDetailExtension)]);
     return {};
 }
 

@@ -91,8 +91,16 @@ CREATE TABLE report_conflicts (
 CREATE INDEX report_conflicts_device ON report_conflicts (device_id, sequence);
 )sql";
 
+// Version 2: the reason of a failed or not-admitted verification (report_reason.hpp), computed at
+// ingest (reports stored before it keep ''), and an index for the report-kind filter.
+constexpr const char* kV2 = R"sql(
+ALTER TABLE reports ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX reports_kind ON reports (predicate_type, id);
+)sql";
+
 const std::vector<Migration>& migrations() {
-    static const std::vector<Migration> all{{1, "devices, tokens, reports", kV1}};
+    static const std::vector<Migration> all{{1, "devices, tokens, reports", kV1},
+                                            {2, "report reason, kind index", kV2}};
     return all;
 }
 

@@ -66,6 +66,9 @@ struct ReportRecord {
     std::string verification_result;  // "PASSED" | "FAILED"; empty for device reports
     std::optional<bool> admitted;     // verification reports only
     UnixSeconds time = 0;             // timeVerified or the device report's time
+    // Verification reports FAILED or not admitted: the first failing check's message
+    // (report_reason.hpp); empty otherwise. At most kMaxReportReasonBytes.
+    std::string reason;
     std::vector<ReportImage> images;  // device reports
     std::vector<ReportAlarm> alarms;  // device reports
 };
@@ -98,6 +101,7 @@ struct ReportRow {
     UnixSeconds received_at = 0;
     std::int64_t alarm_count = 0;
     std::string envelope_digest;  // "sha256:<hex>" of the envelope bytes
+    std::string reason;           // as ReportRecord::reason
 };
 
 // Every member is optional; set members are ANDed.
@@ -105,6 +109,7 @@ struct ReportFilter {
     std::optional<std::string> device_id;
     std::optional<std::string> image_digest;         // subject digest or an image a device report lists
     std::optional<std::string> verification_result;  // "PASSED" | "FAILED"
+    std::optional<std::string> predicate_type;       // the report kind: a predicate type of report.hpp
     std::optional<UnixSeconds> time_from;            // report time >= time_from
     std::optional<UnixSeconds> time_to;              // report time < time_to
     std::size_t limit = 50;                          // 1 .. kMaxReportsPageSize
@@ -125,11 +130,44 @@ struct DeviceSummary {
     std::int64_t image_count = 0;                // images in the newest device report
 };
 
+// Devices ordered by id. Every member is optional; set members are ANDed.
+struct DeviceFilter {
+    std::optional<std::string> id;  // exactly this device
+    std::optional<DeviceStatus> status;
+    std::optional<DeviceLabel> label;  // a label with this name and value
+    // silent: active and not seen since now - silent_after_seconds (or never), as fleet_summary.
+    std::optional<bool> silent;
+    UnixSeconds now = 0;
+    std::int64_t silent_after_seconds = 3600;
+    std::size_t limit = 50;  // 1 .. kMaxReportsPageSize
+    std::string cursor;      // empty = first page; else next_cursor of a page
+};
+struct DevicePage {
+    std::vector<DeviceSummary> devices;
+    std::string next_cursor;  // empty on the last page
+};
+
+// What the device's newest device report (by sequence) holds, in the report's order.
+struct DeviceState {
+    std::vector<ReportImage> images;
+    std::vector<ReportAlarm> alarms;
+};
+
 struct ImageSummary {
     std::string digest;
+    // Names the digest goes by: references of the newest device reports listing it and subject
+    // names of verification reports for it, sorted, each once.
+    std::vector<std::string> references;
     std::vector<std::string> devices;  // devices whose newest device report lists the digest
     std::int64_t passed = 0;           // verification reports PASSED for this subject digest
     std::int64_t failed = 0;           // ... FAILED
+};
+
+// Images ordered by digest: every digest a device's newest device report lists or a verification
+// report names as its subject.
+struct ImagePage {
+    std::vector<ImageSummary> images;
+    std::string next_cursor;  // empty on the last page
 };
 
 struct FleetSummary {
@@ -168,7 +206,11 @@ public:
     Status revoke_device(std::string_view id, UnixSeconds now);  // any -> revoked, for good
     Expected<Device> get_device(std::string_view id);
     Expected<Device> get_device_by_fingerprint(std::string_view fingerprint);
-    Expected<std::vector<DeviceSummary>> list_devices();
+    Expected<std::vector<DeviceSummary>> list_devices();  // every device, by id
+    // Keyset-paginated like query_reports: a page never repeats or skips a device.
+    Expected<DevicePage> query_devices(const DeviceFilter& filter);
+    // Empty for a device without device report (or an unknown one: check with query_devices).
+    Expected<DeviceState> get_device_state(std::string_view id);
     Status touch_last_seen(std::string_view id, UnixSeconds now);
 
     // Bootstrap tokens: only SHA-256 of the token is stored. max_uses >= 1.
@@ -186,6 +228,10 @@ public:
     Expected<std::vector<std::string>> get_conflicts(std::string_view device_id, std::uint64_t sequence);
 
     Expected<std::vector<ImageSummary>> list_images();
+    // limit 1 .. kMaxReportsPageSize; cursor: empty or next_cursor of a page.
+    Expected<ImagePage> query_images(std::size_t limit, std::string_view cursor);
+    // One image; not_found when no report names the digest.
+    Expected<ImageSummary> get_image(std::string_view digest);
     Expected<FleetSummary> fleet_summary(UnixSeconds now, std::int64_t silent_after_seconds);
 
 private:

@@ -100,11 +100,12 @@ Expected<StoreResult> Storage::store_one(const ReportRecord& r, UnixSeconds now)
         r.admitted ? sql_int(*r.admitted ? 1 : 0) : sql_null_int(),
         sql_int(r.time),
         sql_int(now),
-        sql_int(static_cast<std::int64_t>(r.alarms.size()))};
+        sql_int(static_cast<std::int64_t>(r.alarms.size())),
+        sql_text(r.reason)};
     auto inserted = db_->run(
         "INSERT INTO reports (device_id, sequence, envelope_sha256, envelope, predicate_type, subject_name, "
-        "subject_digest, verification_result, admitted, report_time, received_at, alarm_count) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+        "subject_digest, verification_result, admitted, report_time, received_at, alarm_count, reason) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
         "ON CONFLICT (device_id, sequence) DO NOTHING RETURNING id",
         row);
     if (!inserted) return inserted.take_error();
@@ -186,7 +187,7 @@ Expected<ReportPage> Storage::query_reports(const ReportFilter& f) {
         if (!id) return id.take_error();
         before = *id;
     }
-    for (const auto* text : {&f.device_id, &f.image_digest, &f.verification_result})
+    for (const auto* text : {&f.device_id, &f.image_digest, &f.verification_result, &f.predicate_type})
         if (*text)
             if (auto s = check_text("report filter", **text, limits::kMaxReportReferenceBytes,
                                     "kMaxReportReferenceBytes");
@@ -198,7 +199,8 @@ Expected<ReportPage> Storage::query_reports(const ReportFilter& f) {
                             optional_int(f.time_from),
                             optional_int(f.time_to),
                             optional_int(before),
-                            sql_int(static_cast<std::int64_t>(f.limit) + 1)};
+                            sql_int(static_cast<std::int64_t>(f.limit) + 1),
+                            optional_text(f.predicate_type)};
     auto found =
         db_->run(std::string("SELECT ") + kReportRowColumns +
                      " FROM reports r WHERE ($1 IS NULL OR r.device_id = $1) "
@@ -206,7 +208,8 @@ Expected<ReportPage> Storage::query_reports(const ReportFilter& f) {
                      "WHERE i.report_id = r.id AND i.digest = $2)) "
                      "AND ($3 IS NULL OR r.verification_result = $3) "
                      "AND ($4 IS NULL OR r.report_time >= $4) AND ($5 IS NULL OR r.report_time < $5) "
-                     "AND ($6 IS NULL OR r.id < $6) ORDER BY r.id DESC LIMIT $7",
+                     "AND ($6 IS NULL OR r.id < $6) AND ($8 IS NULL OR r.predicate_type = $8) "
+                     "ORDER BY r.id DESC LIMIT $7",
                  p);
     if (!found) return found.take_error();
     ReportPage page;

@@ -97,6 +97,7 @@ Status check_report_record(const ReportRecord& r) {
                             "kMaxReportReferenceBytes"),
         check_required_text(where + ": subject digest", r.subject_digest, kMaxReportDigestBytes,
                             "kMaxReportDigestBytes"),
+        check_text(where + ": reason", r.reason, kMaxReportReasonBytes, "kMaxReportReasonBytes"),
     };
     for (auto& s : checks)
         if (!s) return s;
@@ -137,6 +138,42 @@ Status check_report_record(const ReportRecord& r) {
     return {};
 }
 
+std::string make_text_cursor(std::string_view prefix, std::string_view key) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string cursor(prefix);
+    for (unsigned char c : key) {
+        cursor += kHex[c >> 4];
+        cursor += kHex[c & 0xF];
+    }
+    return cursor;
+}
+
+Expected<std::string> parse_text_cursor(std::string_view prefix, std::string_view cursor) {
+    auto bad = make_error(Errc::schema_violation, "page cursor is not one this server issued");
+    if (!cursor.starts_with(prefix)) return bad;
+    auto hex = cursor.substr(prefix.size());
+    if (hex.empty() || hex.size() % 2 != 0) return bad;
+    auto nibble = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    std::string key;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        const int high = nibble(hex[i]), low = nibble(hex[i + 1]);
+        if (high < 0 || low < 0) return bad;
+        key += static_cast<char>(high * 16 + low);
+    }
+    if (!is_utf8_without_nul(key)) return bad;
+    return key;
+}
+
+Status check_page_size(std::size_t limit) {
+    if (limit < 1 || limit > limits::kMaxReportsPageSize)
+        return make_error(Errc::limit_exceeded, "page size " + std::to_string(limit) +
+                                                    " is outside 1..kMaxReportsPageSize (" +
+                                                    std::to_string(limits::kMaxReportsPageSize) + ")");
+    return {};
+}
+
 ReportRow report_row_from(const SqlRow& r, std::size_t first) {
     ReportRow row;
     row.id = column_int(r.at(first));
@@ -151,6 +188,7 @@ ReportRow report_row_from(const SqlRow& r, std::size_t first) {
     row.received_at = column_int(r.at(first + 9));
     row.alarm_count = column_int(r.at(first + 10));
     row.envelope_digest = column_text(r.at(first + 11));
+    row.reason = column_text(r.at(first + 12));
     return row;
 }
 

@@ -38,10 +38,18 @@ inline std::string column_text(const std::optional<std::string>& text) {
     return text.value_or("");
 }
 
+// Page cursors over a text key (device id, image digest): prefix + the hex of the last key of the
+// previous page, so any key makes a URL-safe opaque cursor. parse_text_cursor: anything this
+// did not make -> schema_violation.
+std::string make_text_cursor(std::string_view prefix, std::string_view key);
+Expected<std::string> parse_text_cursor(std::string_view prefix, std::string_view cursor);
+// limit outside 1..kMaxReportsPageSize -> limit_exceeded.
+Status check_page_size(std::size_t limit);
+
 // The columns of a ReportRow, in the order report_row_from reads them ("r" is the reports table).
 inline constexpr const char* kReportRowColumns =
     "r.id, r.device_id, r.sequence, r.predicate_type, r.subject_name, r.subject_digest, "
-    "r.verification_result, r.admitted, r.report_time, r.received_at, r.alarm_count, r.envelope_sha256";
+    "r.verification_result, r.admitted, r.report_time, r.received_at, r.alarm_count, r.envelope_sha256, r.reason";
 // Reads kReportRowColumns starting at column `first`.
 ReportRow report_row_from(const SqlRow& row, std::size_t first = 0);
 
