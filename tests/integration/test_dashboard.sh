@@ -137,19 +137,26 @@ check_eq "the early reports and two verification reports queued" "$(queued)" $((
 "$EDGEVERIFY" agent --config "$WORK/agent.json" >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 PIDS+=("$AGENT_PID")
-if wait_until 60 test "$(queued)" -ge $((EARLY + 3)); then pass "the agent queued a device report"; else
+outbox_holds() { [ "$(queued)" -ge "$1" ]; }
+if wait_until 60 outbox_holds $((EARLY + 3)); then pass "the agent queued a device report"; else
     fail "the agent queued a device report"; tail -20 "$WORK/agent.log"; fi
 kill -TERM "$AGENT_PID" 2>/dev/null || true
 wait "$AGENT_PID" 2>/dev/null || true
 
 # --- the server --------------------------------------------------------------------------------
-TOKEN=$(openssl rand -hex 32)
-TOKEN_SHA256=$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)
+# An operator token from the server's own command: "token: T" and the configuration entry.
+"$SERVER" operator-token new dashboard-test >"$WORK/operator-token.txt" || bail "operator-token new failed"
+TOKEN=$(sed -n 's/^token: //p' "$WORK/operator-token.txt")
+TOKEN_ENTRY=$(sed -n 's/^server.json operatorTokens entry: //p' "$WORK/operator-token.txt")
+[ -n "$TOKEN" ] && [ -n "$TOKEN_ENTRY" ] || bail "operator-token new printed no token: $(cat "$WORK/operator-token.txt")"
+check_eq "the configuration entry holds the token's SHA-256, not the token" \
+    "$("$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])["sha256"])' "$TOKEN_ENTRY")" \
+    "$(printf '%s' "$TOKEN" | sha256sum | cut -c1-64)"
 cat >"$WORK/server.json" <<JSON
 {"listen": {"host": "127.0.0.1", "port": $PORT},
  "tls": {"certificate": "$PKI/server.pem", "key": "$PKI/server.key"},
  "database": "sqlite:$WORK/fleet.db",
- "operatorTokens": [{"name": "dashboard-test", "sha256": "$TOKEN_SHA256"}],
+ "operatorTokens": [$TOKEN_ENTRY],
  "dashboard": {"dir": "$DASHBOARD_DIR"}}
 JSON
 "$SERVER" --config "$WORK/server.json" >"$WORK/server.log" 2>&1 &
