@@ -120,6 +120,7 @@ PY
 run_ev "${INSTALL[@]}" "$BAD" --reference "$REPO/tampered:1.0"
 check_eq "install of the tampered image: refused (exit 1)" "$RC" 1
 cp "$WORK/last.out" "$WORK/tampered-install.json"
+echo "# install --json of the tampered image: $(head -c 800 "$WORK/tampered-install.json" | tr '\n' ' ')"
 QUARANTINE=$(jget "$WORK/tampered-install.json" 'd.get("quarantine", "")')
 if [ -f "$QUARANTINE/reason.txt" ] && grep -q digest-mismatch "$QUARANTINE/reason.txt"; then
     pass "the tampered image is quarantined for digest-mismatch"
@@ -212,13 +213,14 @@ check_eq "one FAILED report, for the tampered digest, not admitted" \
     "$(jget "$WORK/failed.json" '[(r["subject"]["digest"], r["admitted"]) for r in d["reports"]]')" \
     "[[\"$REJECTED_DIGEST\", false]]"
 REASON=$(jget "$WORK/failed.json" 'd["reports"][0]["reason"] if d["reports"] else ""')
-# The reason is the first failing check's message: the integrity failure install reported.
-INSTALL_MESSAGE=$(jget "$WORK/tampered-install.json" 'd["errors"][0]["message"] if d.get("errors") else ""')
-if [ -n "$REASON" ] && { [ -z "$INSTALL_MESSAGE" ] || [[ "$REASON" == *"$INSTALL_MESSAGE"* ]] || [[ "$INSTALL_MESSAGE" == *"$REASON"* ]]; } &&
-    [[ "$REASON" == *digest* ]]; then
-    pass "the FAILED report's reason names the digest mismatch: $REASON"
+# The reason is the first failing check's message: the integrity failure install reported
+# (`error.message` of its --json output, the layer that hashes to another digest).
+INSTALL_MESSAGE=$(jget "$WORK/tampered-install.json" 'd["error"]["message"]')
+if [ -n "$REASON" ] && [[ "$INSTALL_MESSAGE" == *"hashes to sha256:"* ]] &&
+    { [[ "$REASON" == *"$INSTALL_MESSAGE"* ]] || [[ "$INSTALL_MESSAGE" == *"$REASON"* ]]; }; then
+    pass "the FAILED report's reason is install's digest-mismatch message: $REASON"
 else
-    fail "the FAILED report's reason: got '$REASON' (install said '$INSTALL_MESSAGE')"
+    fail "the FAILED report's reason: got '$REASON', install said '$INSTALL_MESSAGE'"
 fi
 check_eq "GET /api/v1/fleet: 200" "$(api GET /api/v1/fleet)" 200
 check_eq "fleet: one active device, one rejection in 24 h" \
