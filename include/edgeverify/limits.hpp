@@ -69,6 +69,14 @@ inline constexpr std::uint64_t kMaxCapturedBytesPerPass = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxPackagesPerImage = 20000;
 // Entries of one list in a scope's "rules" (digests, names, registries, forbidden paths).
 inline constexpr std::size_t kMaxRuleListEntries = 1024;
+// The trust store's vulnerability feed (vulnerabilities/feed.json), its detached signature, its
+// entries, the packages and the ranges/versions of one entry, and one version or name in it.
+inline constexpr std::size_t kMaxVulnerabilityFeedBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxVulnerabilityFeedSignatureBytes = 16 * 1024;
+inline constexpr std::size_t kMaxFeedVulnerabilities = 50000;
+inline constexpr std::size_t kMaxFeedAffectedPerEntry = 256;
+inline constexpr std::size_t kMaxFeedVersionsPerAffected = 4096;
+inline constexpr std::size_t kMaxFeedStringBytes = 256;
 // state_dir/floors.json (anti-rollback floors) and its repositories.
 inline constexpr std::size_t kMaxFloorsFileBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxFloorRepositories = 10000;

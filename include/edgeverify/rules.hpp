@@ -13,6 +13,7 @@
 #include "edgeverify/json.hpp"
 #include "edgeverify/state.hpp"
 #include "edgeverify/trust_policy.hpp"
+#include "edgeverify/vulnerability_feed.hpp"
 
 namespace edgeverify {
 
@@ -50,6 +51,16 @@ struct LeastPrivilegeRule {
     std::vector<std::string> forbidden_paths;  // normalized: no leading '/'; a trailing '/' = everything below
 };
 
+// The on-device vulnerability gate: the package inventory against the trust store's signed feed.
+struct VulnerabilitiesRule {
+    RuleMode mode = RuleMode::enforce;
+    std::string key;  // the trust-store key that signs vulnerabilities/feed.json ("keys/feed.pub")
+    bool feed_required = true;            // "feed": "required" | "optional"
+    Severity min_severity = Severity::low;  // findings at or above it fail
+    std::optional<std::int64_t> max_feed_age_days;
+    std::vector<std::string> allow;  // vulnerability ids that never fail
+};
+
 struct RulesPolicy {
     std::optional<TrustedBasesRule> trusted_bases;
     std::optional<RegistriesRule> registries;
@@ -57,6 +68,7 @@ struct RulesPolicy {
     std::optional<LayersRule> layers;
     std::optional<RollbackRule> rollback;
     std::optional<LeastPrivilegeRule> least_privilege;
+    std::optional<VulnerabilitiesRule> vulnerabilities;
 };
 
 // Strict, like the rest of policy.json: unknown keys, wrong types, negative numbers, empty or
@@ -83,6 +95,7 @@ struct RuleContext {
     std::int64_t clock_now = 0;                // the device clock, seconds since the epoch
     std::optional<std::int64_t> time_floor;    // newest trusted time seen (state_dir/time_floor)
     std::optional<Json> rollback_floor;        // floors.json entry of the repository, when any
+    const VulnerabilityFeed* vulnerability_feed = nullptr;  // verified; nullptr: the store has none
 };
 
 // The checks themselves. `failed` is the outcome a violated rule gets (fail or audit-fail).
@@ -94,6 +107,8 @@ RuleResult check_layers(const LayersRule& rule, const ImageFacts& facts, RuleOut
 RuleResult check_rollback(const RollbackRule& rule, const ImageFacts& facts, const RuleContext& context,
                           RuleOutcome failed);
 RuleResult check_least_privilege(const LeastPrivilegeRule& rule, const ImageFacts& facts, RuleOutcome failed);
+RuleResult check_vulnerabilities(const VulnerabilitiesRule& rule, const ImageFacts& facts, const RuleContext& context,
+                                 RuleOutcome failed);
 
 // Every configured rule, in the order of docs/rules.md. A violated rule is `fail` when both the
 // rule and the scope enforce, `audit-fail` otherwise.

@@ -40,6 +40,8 @@ void add_forbidden_paths(const TrustPolicy& policy, std::vector<std::string>& wa
 
 Status apply_image_rules(const IntegrityReport& report, std::vector<TrustDecision>& decisions,
                          const TrustStore& store, const StateDirectory& state) {
+    std::optional<VulnerabilityFeed> feed;  // verified with the key of the rule that first needs it
+    std::string feed_key;
     for (std::size_t i = 0; i < report.images.size() && i < decisions.size(); ++i) {
         TrustDecision& decision = decisions[i];
         const ImageResult& image = report.images[i];
@@ -50,7 +52,16 @@ Status apply_image_rules(const IntegrityReport& report, std::vector<TrustDecisio
         if (!reference) return reference.take_error();
         RuleContext context{*reference, image.manifest_digest.empty() ? "" : image.manifest_digest.str(),
                             image.index_digest ? image.index_digest->str() : "", std::time(nullptr), {}, {}};
-        if ((*policy)->freshness) {
+        if (const auto& vulnerabilities = (*policy)->vulnerabilities) {
+            if (feed_key != vulnerabilities->key) {
+                auto loaded = load_vulnerability_feed(store, vulnerabilities->key);
+                if (!loaded) return loaded.take_error();
+                feed = std::move(*loaded);
+                feed_key = vulnerabilities->key;
+            }
+            context.vulnerability_feed = feed ? &*feed : nullptr;
+        }
+        if ((*policy)->freshness || ((*policy)->vulnerabilities && (*policy)->vulnerabilities->max_feed_age_days)) {
             auto floor = read_time_floor(state);
             if (!floor) return floor.take_error();
             context.time_floor = *floor;

@@ -196,6 +196,9 @@ std::vector<RuleResult> evaluate_rules(const RulesPolicy& policy, PolicyMode sco
     if (policy.least_privilege)
         results.push_back(
             check_least_privilege(*policy.least_privilege, facts, failed(policy.least_privilege->mode)));
+    if (policy.vulnerabilities)
+        results.push_back(check_vulnerabilities(*policy.vulnerabilities, facts, context,
+                                                failed(policy.vulnerabilities->mode)));
     return results;
 }
 

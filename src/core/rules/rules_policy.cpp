@@ -177,6 +177,39 @@ Expected<LeastPrivilegeRule> parse_least_privilege(const RuleReader& r) {
     return rule;
 }
 
+Expected<VulnerabilitiesRule> parse_vulnerabilities(const RuleReader& r) {
+    VulnerabilitiesRule rule;
+    EV_TRY(r.only_keys({"mode", "key", "feed", "minSeverity", "maxFeedAgeDays", "allow"}));
+    EV_TRY(r.mode(rule.mode));
+    const auto text = [&](const char* key) -> Expected<std::string> {
+        const Json* v = r.find(key);
+        if (!v) return std::string();
+        if (!v->is_string() || v->get_ref<const std::string&>().empty())
+            return r.error(key, std::string("expected a non-empty string, got ") + v->dump());
+        return v->get<std::string>();
+    };
+    auto key = text("key");
+    if (!key) return key.take_error();
+    if (key->empty()) return r.error("key", "missing: the trust-store key that signs vulnerabilities/feed.json");
+    rule.key = *key;
+    auto feed = text("feed");
+    if (!feed) return feed.take_error();
+    if (!feed->empty() && *feed != "required" && *feed != "optional")
+        return r.error("feed", "\"" + *feed + "\" is neither \"required\" nor \"optional\"");
+    rule.feed_required = *feed != "optional";
+    auto severity = text("minSeverity");
+    if (!severity) return severity.take_error();
+    if (!severity->empty()) {
+        const auto parsed = parse_severity(*severity);
+        if (!parsed) return r.error("minSeverity", "\"" + *severity + "\" is not LOW, MEDIUM, HIGH or CRITICAL");
+        rule.min_severity = *parsed;
+    }
+    EV_TRY(r.number("maxFeedAgeDays", rule.max_feed_age_days));
+    if (rule.max_feed_age_days && *rule.max_feed_age_days > 36500) return r.error("maxFeedAgeDays", "more than 36500 days");
+    EV_TRY(r.strings("allow", rule.allow));
+    return rule;
+}
+
 template <class Rule, class Parse>
 Status parse_rule(const Json& rules, std::string_view where, const std::string& path, const char* key,
                   std::optional<Rule>& out, Parse parse) {
@@ -202,13 +235,15 @@ Expected<RulesPolicy> parse_rules_policy(const Json& rules, std::string_view whe
     }
     RulesPolicy policy;
     EV_TRY(RuleReader(rules, where, path)
-               .only_keys({"trustedBases", "registries", "freshness", "layers", "rollback", "leastPrivilege"}));
+               .only_keys({"trustedBases", "registries", "freshness", "layers", "rollback", "leastPrivilege",
+                           "vulnerabilities"}));
     EV_TRY(parse_rule(rules, where, path, "trustedBases", policy.trusted_bases, parse_trusted_bases));
     EV_TRY(parse_rule(rules, where, path, "registries", policy.registries, parse_registries));
     EV_TRY(parse_rule(rules, where, path, "freshness", policy.freshness, parse_freshness));
     EV_TRY(parse_rule(rules, where, path, "layers", policy.layers, parse_layers));
     EV_TRY(parse_rule(rules, where, path, "rollback", policy.rollback, parse_rollback));
     EV_TRY(parse_rule(rules, where, path, "leastPrivilege", policy.least_privilege, parse_least_privilege));
+    EV_TRY(parse_rule(rules, where, path, "vulnerabilities", policy.vulnerabilities, parse_vulnerabilities));
     return policy;
 }
 

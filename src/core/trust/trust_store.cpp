@@ -274,6 +274,29 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         return make_error(Errc::config, root.error().message);
     }
 
+    // The vulnerability feed: optional, read as bytes (the vulnerabilities rule verifies it).
+    const auto read_optional = [&](const std::string& relative, std::size_t limit, const char* limit_name,
+                                   std::optional<std::string>& into) -> Status {
+        auto content = read_beneath(dirfd.get(), directory, relative, limit, limit_name);
+        if (!content) {
+            if (content.error().code == Errc::not_found) return {};
+            return make_error(Errc::config, content.error().message);
+        }
+        into = *content;
+        files.emplace(relative, std::move(*content));
+        return {};
+    };
+    if (auto ok = read_optional("vulnerabilities/feed.json", limits::kMaxVulnerabilityFeedBytes,
+                                "kMaxVulnerabilityFeedBytes", store.vulnerability_feed);
+        !ok) {
+        return ok.take_error();
+    }
+    if (auto ok = read_optional("vulnerabilities/feed.json.sig", limits::kMaxVulnerabilityFeedSignatureBytes,
+                                "kMaxVulnerabilityFeedSignatureBytes", store.vulnerability_feed_signature);
+        !ok) {
+        return ok.take_error();
+    }
+
     auto hasher = make_hasher(DigestAlgorithm::sha256);
     const char nul = '\0';
     for (const auto& [path, content] : files) {
