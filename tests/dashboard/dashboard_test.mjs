@@ -87,6 +87,7 @@ try {
     if (m.type() === 'error' && !t.includes('status of 401') && !t.includes('ERR_CONNECTION_REFUSED')) pageErrors.push(`console: ${t}`);
   });
   const shot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(opt.screenshots, `${name}.png`) });
   };
   const text = async (selector) => (await page.locator(selector).first().textContent() ?? '').trim();
@@ -157,6 +158,11 @@ try {
   }
   checkEq('device detail: "Show more" (nextCursor) ends with one history row per report of the device',
     await page.locator('#device-reports tbody tr').count(), total);
+  const deviceRows = page.locator('#device-reports tbody tr').filter({ has: page.locator('td:nth-child(4)', { hasText: /^device$/ }) });
+  const deviceReportCount = deviceReports.reports.filter((r) => r.kind === 'device').length;
+  checkEq('device detail: one row of kind "device" per device report', await deviceRows.count(), deviceReportCount);
+  checkEq('device detail: device reports link to no image (their subject is the device)',
+    await deviceRows.locator('a.digest').count(), 0);
   const ids = await page.locator('#device-reports tbody tr td:first-child, #device-reports tbody tr th:first-child').allTextContents();
   checkEq('device detail: no report repeated across pages', new Set(ids).size, ids.length);
   checkEq('device detail: the pages hold the API\'s reports, newest first',

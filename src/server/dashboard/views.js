@@ -56,8 +56,11 @@ function reasonCell(reason) {
   return reason ? h('span', { class: 'reason' }, reason) : h('span', { class: 'muted' }, '—');
 }
 
+// The image a verification report is about. A device report's subject is the device itself
+// (its id and key fingerprint), not an image: no image link for it.
 function subjectCell(report) {
   const subject = report.subject || {};
+  if (report.kind === 'device') return h('span', { class: 'muted' }, '—');
   return h('span', { class: 'subject' },
     subject.name ? h('span', { class: 'ref' }, subject.name) : null,
     subject.name && subject.digest ? ' ' : null,
@@ -394,7 +397,9 @@ export async function reportView(ctx, id) {
       ['Device', deviceLink(report.deviceId)],
       ['Sequence', String(report.sequence)],
       ['Kind', report.kind],
-      ['Image', subjectCell(report)],
+      report.kind === 'device'
+        ? ['Subject', h('span', { class: 'ref' }, `${report.subject?.name || ''} ${report.subject?.digest || ''}`.trim() || '—')]
+        : ['Image', subjectCell(report)],
       ['Result', resultBadge(report.verificationResult)],
       ['Admitted', admittedBadge(report.admitted)],
       ['Reason', reasonCell(report.reason)],
