@@ -235,3 +235,4 @@ TEST_CASE_TEMPLATE("storage: two connections storing the same (device, sequence)
     CHECK(setup->fleet_summary(kNow, 60)->reports == static_cast<std::int64_t>(kRounds));
     CHECK(setup->fleet_summary(kNow, 60)->conflicts == static_cast<std::int64_t>(kRounds / 2));
 }
+#include "unit/server/storage_view_cases.hpp"
