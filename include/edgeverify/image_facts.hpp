@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct ImageFinding {
     FindingKind kind = FindingKind::setuid;
     std::string path;
     std::string detail;
+    // The index of a later layer whose whiteout deletes this path (or hides it under an opaque
+    // directory), when one does; the entry is then not in the container's filesystem.
+    std::optional<std::size_t> deleted_by_layer;
 };
 
 struct Package {
@@ -67,6 +71,13 @@ struct ImageFacts {
 };
 
 ImageFacts collect_image_facts(const ImageResult& image);
+
+// Sets deleted_by_layer on each finding that a whiteout of a higher layer deletes (OCI image
+// spec, layer "Whiteouts": `.wh.<name>` deletes <name> and all below it, `.wh..wh..opq` hides
+// every lower entry under its directory; a whiteout never applies to its own layer or above).
+// Only recorded whiteouts count: a path overwritten by a later layer, or a whiteout past
+// limits::kMaxFindingsPerLayer, leaves the finding standing (fail closed).
+void apply_recorded_whiteouts(std::vector<ImageFinding>& findings);
 
 // Parsers of the captured databases (strict about nothing: they list what they can read).
 // dpkg status: paragraphs with Package, Version and a Status ending in " installed".

@@ -24,6 +24,9 @@ inline constexpr std::size_t kMaxDescriptorsPerDocument = 4096;
 inline constexpr std::size_t kMaxImagesPerSource = 1024;
 // Findings recorded per layer (facts beyond this are counted, not listed).
 inline constexpr std::size_t kMaxFindingsPerLayer = 256;
+// Bytes compared when applying recorded whiteouts to findings (findings x deleted path bytes);
+// past it no whiteout is applied and every finding stands (docs/rules.md "leastPrivilege").
+inline constexpr std::uint64_t kMaxWhiteoutMatchBytes = 64ULL * 1024 * 1024;
 // Entries in one layer tar.
 inline constexpr std::uint64_t kMaxLayerEntries = 1000000;
 // Length of a path or link target inside a layer tar (PAX / GNU long names).

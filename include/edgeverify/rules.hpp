@@ -139,6 +139,17 @@ Status lower_rollback_floor(const StateDirectory& state, const std::string& repo
                             const std::optional<std::string>& to_version, const std::string& reason);
 std::string floor_audit_path(const StateDirectory& state);
 
+// The audit records that no device report has carried yet: those after the byte offset kept in
+// state_dir/floor_audit.reported (absent: 0). The agent puts each in its next device report as a
+// `rollback-floor-lowered` alarm and, once that report is in the outbox, marks them reported.
+// A record that is not one JSON object per line -> Errc::config naming the file and line.
+struct UnreportedFloorAudit {
+    std::vector<Json> records;  // {time, repository, from, to, reason}, oldest first
+    std::uint64_t end_offset = 0;
+};
+Expected<UnreportedFloorAudit> unreported_floor_audit(const StateDirectory& state);
+Status mark_floor_audit_reported(const StateDirectory& state, std::uint64_t end_offset);
+
 struct TrustDecision;
 // Evaluates the rules of each image's scope and adds the results to its decision (same order as
 // report.images). An enforced failure becomes the decision's failure when it has none, naming the

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "device_reporter.hpp"
+#include "edgeverify/rules.hpp"
 #include "event_log.hpp"
 #include "quarantine.hpp"
 
@@ -149,9 +150,18 @@ void Daemon::start_job() {
         StateDirectory state{config.state_dir};
         std::vector<DeviceReport::Alarm> extra = job.carried;
         merge_alarms(extra, refused_report_alarms(state));
+        const FloorAuditAlarms audit = floor_audit_alarms(state);
+        merge_alarms(extra, audit.alarms);
         auto sequence = queue_device_report(state, make_device_report(job.result, extra));
-        if (sequence) job.sequence = *sequence;
-        else job.report_error = sequence.error();
+        if (!sequence) {
+            job.report_error = sequence.error();
+            return;
+        }
+        job.sequence = *sequence;
+        // Only now that the report carrying them is durable in the outbox.
+        if (audit.end_offset && !audit.alarms.empty()) {
+            if (auto marked = mark_floor_audit_reported(state, *audit.end_offset); !marked) job.audit_error = marked.error();
+        }
     }, [](uv_work_t* w, int) {
         Job& job = *static_cast<Job*>(w->data);
         job.daemon->on_job_done(job);
@@ -185,6 +195,10 @@ void Daemon::on_job_done(Job& job) {
         log_event(LogLevel::info, "report", "device-report-queued",
                   {{"sequence", std::to_string(*job.sequence)}, {"images", std::to_string(r.images.size())},
                    {"alarms", std::to_string(r.alarms.size() + job.carried.size())}});
+        if (job.audit_error) {
+            log_event(LogLevel::error, "report", "floor-audit-mark-failed",
+                      {{"error", job.audit_error->message}, {"effect", "the lowerings are reported again"}});
+        }
         uploader_.notify_enqueued();
     } else {
         merge_alarms(pending_alarms_, r.alarms);

@@ -38,6 +38,7 @@ private:
         Reconciliation result;
         std::optional<std::uint64_t> sequence;
         std::optional<Error> report_error;
+        std::optional<Error> audit_error;  // the report was queued, marking its floor audit failed
     };
 
     void start_timers();

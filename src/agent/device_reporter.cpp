@@ -2,6 +2,7 @@
 #include "device_reporter.hpp"
 
 #include "edgeverify/clock.hpp"
+#include "edgeverify/rules.hpp"
 
 namespace edgeverify::agent {
 
@@ -19,6 +20,41 @@ DeviceReport make_device_report(const Reconciliation& r, const std::vector<Devic
     }
     report.time = rfc3339_utc_now();
     return report;
+}
+
+namespace {
+
+std::string floor_text(const Json& floor) {
+    if (floor.is_null()) return "none";
+    if (floor.contains("version") && floor["version"].is_string()) return floor["version"].get<std::string>();
+    if (floor.contains("created") && floor["created"].is_string()) return "created " + floor["created"].get<std::string>();
+    return floor.dump();
+}
+
+std::string member(const Json& record, const char* name) {
+    return record.contains(name) && record[name].is_string() ? record[name].get<std::string>() : "?";
+}
+
+}  // namespace
+
+FloorAuditAlarms floor_audit_alarms(const StateDirectory& state) {
+    FloorAuditAlarms out;
+    auto audit = unreported_floor_audit(state);
+    if (!audit) {
+        out.alarms.push_back({"floor-audit-unreadable", audit.error().message, std::nullopt});
+        return out;
+    }
+    for (const Json& record : audit->records) {
+        const Json none;
+        const std::string to = record.contains("to") && !record["to"].is_null() ? floor_text(record["to"]) : "removed";
+        out.alarms.push_back({"rollback-floor-lowered",
+                              "rollback floor of " + member(record, "repository") + " lowered from " +
+                                  floor_text(record.contains("from") ? record["from"] : none) + " to " + to + " at " +
+                                  member(record, "time") + ": " + member(record, "reason"),
+                              std::nullopt});
+    }
+    out.end_offset = audit->end_offset;
+    return out;
 }
 
 Expected<std::uint64_t> queue_device_report(const StateDirectory& state, const DeviceReport& report) {

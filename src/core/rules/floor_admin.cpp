@@ -1,5 +1,8 @@
 // The operator's side of the anti-rollback floors (docs/rules.md): lowering or removing a
 // repository's floor, always with an audit record written first, so a lowering is never silent.
+#include <algorithm>
+#include <charconv>
+
 #include "edgeverify/clock.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/rules.hpp"
@@ -50,6 +53,56 @@ Status lower_rollback_floor(const StateDirectory& state, const std::string& repo
         all[repository] = lowered;
     }
     return write_file_durably(state.root + "/floors.json", floors->dump(2) + "\n");
+}
+
+namespace {
+
+std::string floor_audit_reported_path(const StateDirectory& state) { return state.root + "/floor_audit.reported"; }
+
+Expected<std::uint64_t> read_reported_offset(const StateDirectory& state) {
+    auto text = read_state_file(floor_audit_reported_path(state), 32);
+    if (!text) return text.take_error();
+    if (!*text) return std::uint64_t{0};
+    std::string digits = **text;
+    while (!digits.empty() && digits.back() == '\n') digits.pop_back();
+    std::uint64_t offset = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+        return make_error(Errc::config, floor_audit_reported_path(state) + ": not a byte offset");
+    }
+    return offset;
+}
+
+}  // namespace
+
+Expected<UnreportedFloorAudit> unreported_floor_audit(const StateDirectory& state) {
+    auto offset = read_reported_offset(state);
+    if (!offset) return offset.take_error();
+    auto text = read_state_file(floor_audit_path(state), limits::kMaxFloorAuditFileBytes);
+    if (!text) return text.take_error();
+    UnreportedFloorAudit out;
+    const std::string all = text->value_or("");
+    // An offset past the end (the file was archived by an operator): start again from the top.
+    std::size_t at = *offset <= all.size() ? static_cast<std::size_t>(*offset) : 0;
+    std::size_t line = static_cast<std::size_t>(std::count(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    while (at < all.size()) {
+        const std::size_t newline = all.find('\n', at);
+        if (newline == std::string::npos) break;  // a record being appended: the next report takes it
+        ++line;
+        auto record = parse_json_strict(std::string_view(all).substr(at, newline - at), floor_audit_path(state));
+        if (!record || !record->is_object()) {
+            return make_error(Errc::config, floor_audit_path(state) + " line " + std::to_string(line) +
+                                                ": not a JSON object (the audit file is corrupt)");
+        }
+        out.records.push_back(std::move(*record));
+        at = newline + 1;
+    }
+    out.end_offset = at;
+    return out;
+}
+
+Status mark_floor_audit_reported(const StateDirectory& state, std::uint64_t end_offset) {
+    return write_file_durably(floor_audit_reported_path(state), std::to_string(end_offset) + "\n");
 }
 
 }  // namespace edgeverify

@@ -56,7 +56,7 @@ ImageFacts collect_image_facts(const ImageResult& image) {
         facts.compressed_bytes += compressed;
         facts.uncompressed_bytes += layer.uncompressed_size;
         for (const LayerFinding& f : layer.facts.findings) {
-            facts.findings.push_back(ImageFinding{layer.index, digest, f.kind, f.path, f.detail});
+            facts.findings.push_back(ImageFinding{layer.index, digest, f.kind, f.path, f.detail, std::nullopt});
         }
         facts.findings_not_listed += layer.facts.findings_not_listed;
     }
@@ -69,6 +69,7 @@ ImageFacts collect_image_facts(const ImageResult& image) {
     facts.base_digest = annotation_or_label(image, annotation::kBaseDigest);
     facts.base_name = annotation_or_label(image, annotation::kBaseName);
     facts.version = annotation_or_label(image, annotation::kVersion);
+    apply_recorded_whiteouts(facts.findings);
     collect_packages(image, facts.packages);
     return facts;
 }
@@ -87,7 +88,8 @@ Json image_facts_to_json(const ImageFacts& facts) {
                             {"layerDigest", f.layer_digest},
                             {"kind", finding_kind_name(f.kind)},
                             {"path", f.path},
-                            {"detail", f.detail}});
+                            {"detail", f.detail},
+                            {"deletedByLayer", f.deleted_by_layer ? Json(*f.deleted_by_layer) : Json()}});
     }
     Json packages = Json::array();
     for (const Package& p : facts.packages.packages) packages.push_back({{"name", p.name}, {"version", p.version}});

@@ -134,6 +134,7 @@ RuleResult check_least_privilege(const LeastPrivilegeRule& rule, const ImageFact
         }
     }
     for (const ImageFinding& f : facts.findings) {
+        if (f.deleted_by_layer) continue;  // a later layer's whiteout removed it (image_facts.hpp)
         bool bad = false;
         switch (f.kind) {
             case FindingKind::setuid:

@@ -113,6 +113,57 @@ TEST_SUITE("rules floors") {
         CHECK(floors.error().code == Errc::config);
         CHECK(floors.error().message.find("expected {\"version\": 1, \"floors\": {...}}") != std::string::npos);
     }
+
+    TEST_CASE("floor audit: each lowering is unreported until a report carried it") {
+        TempState t;
+        auto empty = unreported_floor_audit(t.state);
+        REQUIRE(empty);
+        CHECK(empty->records.empty());
+        CHECK(empty->end_offset == 0);
+
+        REQUIRE(raise_rollback_floor(t.state, "r.io/app", facts_with("2.0.0", "", "sha256:a"), "T1"));
+        REQUIRE(lower_rollback_floor(t.state, "r.io/app", std::string("1.9.0"), "bad 2.0.0 release"));
+        REQUIRE(lower_rollback_floor(t.state, "r.io/app", std::nullopt, "decommissioned"));
+        auto two = unreported_floor_audit(t.state);
+        REQUIRE(two);
+        REQUIRE(two->records.size() == 2);
+        CHECK(two->records[0]["reason"] == "bad 2.0.0 release");
+        CHECK(two->records[1]["reason"] == "decommissioned");
+        CHECK(two->end_offset == std::filesystem::file_size(floor_audit_path(t.state)));
+
+        REQUIRE(mark_floor_audit_reported(t.state, two->end_offset));
+        auto none = unreported_floor_audit(t.state);  // a fresh read, as after a restart
+        REQUIRE(none);
+        CHECK(none->records.empty());
+        CHECK(none->end_offset == two->end_offset);
+
+        REQUIRE(raise_rollback_floor(t.state, "r.io/app", facts_with("3.0.0", "", "sha256:b"), "T2"));
+        REQUIRE(lower_rollback_floor(t.state, "r.io/app", std::string("2.5.0"), "third"));
+        auto one = unreported_floor_audit(t.state);
+        REQUIRE(one);
+        REQUIRE(one->records.size() == 1);
+        CHECK(one->records[0]["to"]["version"] == "2.5.0");
+    }
+
+    TEST_CASE("floor audit: a half-written last line waits, a corrupt line is refused with its number") {
+        TempState t;
+        t.write("floor_audit.jsonl", "{\"reason\":\"a\"}\n{\"reason\":");
+        auto partial = unreported_floor_audit(t.state);
+        REQUIRE(partial);
+        REQUIRE(partial->records.size() == 1);
+        CHECK(partial->end_offset == 15);
+
+        t.write("floor_audit.jsonl", "{\"reason\":\"a\"}\nnot json\n");
+        auto corrupt = unreported_floor_audit(t.state);
+        REQUIRE_FALSE(corrupt);
+        CHECK(corrupt.error().code == Errc::config);
+        CHECK(corrupt.error().message == floor_audit_path(t.state) + " line 2: not a JSON object (the audit file is corrupt)");
+
+        t.write("floor_audit.reported", "12x\n");
+        auto bad_offset = unreported_floor_audit(t.state);
+        REQUIRE_FALSE(bad_offset);
+        CHECK(bad_offset.error().message == t.state.root + "/floor_audit.reported: not a byte offset");
+    }
 }
 
 }  // namespace edgeverify

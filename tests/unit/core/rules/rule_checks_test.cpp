@@ -111,10 +111,10 @@ TEST_SUITE("rules checks") {
     TEST_CASE("leastPrivilege: findings name the layer and path; switched-off kinds pass") {
         ImageFacts f = sample_facts();
         const std::string layer = "sha256:" + std::string(64, '2');
-        f.findings = {{1, layer, FindingKind::setuid, "usr/bin/passwd", "4755"},
-                      {1, layer, FindingKind::world_writable, "data", "0777"},
-                      {1, layer, FindingKind::device_node, "dev/sda", "block 8:0"},
-                      {1, layer, FindingKind::watched_path, "bin/sh", "present"}};
+        f.findings = {{1, layer, FindingKind::setuid, "usr/bin/passwd", "4755", std::nullopt},
+                      {1, layer, FindingKind::world_writable, "data", "0777", std::nullopt},
+                      {1, layer, FindingKind::device_node, "dev/sda", "block 8:0", std::nullopt},
+                      {1, layer, FindingKind::watched_path, "bin/sh", "present", std::nullopt}};
         LeastPrivilegeRule rule;
         rule.forbidden_paths = {"bin/sh"};
         const auto r = check_least_privilege(rule, f, kFail);
