@@ -76,7 +76,7 @@ ARMHF_SR=${EDGEVERIFY_ARMHF_SYSROOT:-$SRC_DIR/.cross/sysroot-armhf}
 rows=(
   "x86_64|dynamic|${FOOTPRINT_BIN_x86_64_dynamic:-$X86_DYNAMIC}|strip|/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu|"
   "x86_64|static|${FOOTPRINT_BIN_x86_64_static:-$SRC_DIR/build-x86_64-gateway-static/src/edgeverify}|strip||"
-  "arm64|dynamic|${FOOTPRINT_BIN_arm64_dynamic:-$SRC_DIR/build-rpi4-arm64/src/edgeverify}|aarch64-linux-gnu-strip|/usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu|qemu-aarch64-static -L /"
+  "arm64|dynamic|${FOOTPRINT_BIN_arm64_dynamic:-$SRC_DIR/build-rpi4-arm64/src/edgeverify}|aarch64-linux-gnu-strip|/usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu|qemu-aarch64-static -L /"
   "arm64|static|${FOOTPRINT_BIN_arm64_static:-$SRC_DIR/build-rpi4-arm64-static/src/edgeverify}|aarch64-linux-gnu-strip||qemu-aarch64-static"
   "armhf|dynamic|${FOOTPRINT_BIN_armhf_dynamic:-$SRC_DIR/build-beaglebone-armhf/src/edgeverify}|arm-linux-gnueabihf-strip|/usr/arm-linux-gnueabihf/lib $ARMHF_SR/usr/lib/arm-linux-gnueabihf $ARMHF_SR/lib/arm-linux-gnueabihf|qemu-arm-static -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=$ARMHF_SR/usr/lib/arm-linux-gnueabihf:$ARMHF_SR/lib/arm-linux-gnueabihf"
   "armhf|static|${FOOTPRINT_BIN_armhf_static:-$SRC_DIR/build-beaglebone-armhf-static/src/edgeverify}|arm-linux-gnueabihf-strip||qemu-arm-static"
