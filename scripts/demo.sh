@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 build_dir=$(realpath -m "${1:-build}")
 edgeverify="$build_dir/src/edgeverify"
 server="$build_dir/src/edgeverify-server"
-work="$build_dir/demo"
+work=${EDGEVERIFY_DEMO_DIR:-$build_dir/demo}  # tests/integration/test_demo.sh runs it in its own directory
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (it starts a private containerd)" >&2; exit 2; }
 for tool in "$edgeverify" "$server"; do
     [ -x "$tool" ] || { echo "demo: $tool is not built (make build)" >&2; exit 2; }
