@@ -24,15 +24,7 @@ trap 'rc=$?; set +e; _stop_server; (exit "$rc"); _it_cleanup' EXIT  # keeps the 
 
 PKI="$WORK/pki"
 mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=test-ca" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -addext basicConstraints=critical,CA:TRUE \
-    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
-    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
-    -extfile "$PKI/server.ext" -out "$PKI/server.pem" 2>/dev/null
-[ -s "$PKI/server.pem" ] || bail "openssl did not make the server certificate"
+make_server_pki "$PKI"
 
 # --- devices: a (enrolled by the CLI), b (never enrolled), c (zero-touch) ------------------------
 for d in a b c; do
