@@ -125,6 +125,39 @@ attested both "$WORK/other.env" "$WORK/clean.env"
 run_ev verify oci:"$WORK/both":clean --trust "$RULES/trust" --reference "$REF"
 check_eq "a verified attestation beside a refused one: admitted" "$RC" 0
 
+# A Sigstore bundle v0.3 with the DSSE envelope (openssl's signature), attached as an OCI 1.1
+# referrer and left unlisted among the blobs, as cosign save leaves cosign v3 attestations.
+# referrer_layout NAME STATEMENT KEY: the clean layout plus that referrer.
+referrer_layout() {
+    local name=$1 stmt=$2 key=$3 sig bundle_digest empty_digest manifest_size
+    attested "$name"
+    { printf 'DSSEv1 %d %s %d ' "${#IN_TOTO}" "$IN_TOTO" "$(stat -c %s "$stmt")"; cat "$stmt"; } >"$stmt.pae"
+    sig=$(openssl dgst -sha256 -sign "$key" "$stmt.pae" | base64 -w0)
+    printf '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{"hint":""}},"dsseEnvelope":{"payload":"%s","payloadType":"%s","signatures":[{"sig":"%s","keyid":""}]}}' \
+        "$(base64 -w0 "$stmt")" "$IN_TOTO" "$sig" >"$WORK/$name.bundle.json"
+    printf '{}' >"$WORK/empty.json"
+    bundle_digest=$(ocitool add-blob "$WORK/$name" "$WORK/$name.bundle.json")
+    empty_digest=$(ocitool add-blob "$WORK/$name" "$WORK/empty.json")
+    manifest_size=$(stat -c %s "$WORK/$name/blobs/sha256/${DIGEST_CLEAN#sha256:}")
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.dev.sigstore.bundle.v0.3+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2},"layers":[{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","digest":"%s","size":%d}],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%d},"annotations":{"dev.sigstore.bundle.content":"dsse-envelope","dev.sigstore.bundle.predicateType":"%s"}}' \
+        "$empty_digest" "$bundle_digest" "$(stat -c %s "$WORK/$name.bundle.json")" "$DIGEST_CLEAN" "$manifest_size" \
+        "$PREDICATE" >"$WORK/$name.referrer.json"
+    REFERRER_DIGEST=$(ocitool add-blob "$WORK/$name" "$WORK/$name.referrer.json")
+}
+rules_policy '{"vulnerabilityAttestation":{"keys":["keys/scanner.pub"],"minSeverity":"HIGH"}}'
+referrer_layout bundle-critical "$WORK/critical.json" "$WORK/scanner.key"
+expect_att "bundle referrer with a CRITICAL finding: refused" 1 fail \
+    "1 finding at or above HIGH (or UNKNOWN): libc6 2.36-9+deb12u4 has CVE-2099-4000 (CRITICAL, fixed in 2.36-9+deb12u10); below HIGH: zlib1g 1:1.2.13.dfsg-1 has CVE-2099-4001 (LOW, no fixed version listed) (scan by pkg:github/aquasecurity/trivy@v0.57.0 0.57.0 finished $NOW, referrer $REFERRER_DIGEST signed with keys/scanner.pub)" \
+    -- bundle-critical
+referrer_layout bundle-clean "$WORK/clean.json" "$WORK/scanner.key"
+expect_att "bundle referrer with a clean scan: admitted" 0 pass \
+    "no finding at or above HIGH (scan by pkg:github/aquasecurity/trivy@v0.57.0 0.57.0 finished $NOW, referrer $REFERRER_DIGEST signed with keys/scanner.pub)" \
+    -- bundle-clean
+referrer_layout bundle-other "$WORK/clean.json" "$WORK/other.key"
+expect_att "bundle referrer signed by another key: refused" 1 fail \
+    "no vulnerability attestation verifies: referrer $REFERRER_DIGEST: the DSSE signature does not verify with keys/scanner.pub" \
+    -- bundle-other
+
 rules_policy '{"vulnerabilityAttestation":{"keys":["keys/nope.pub"]}}'
 expect_exit 2 -- "$EDGEVERIFY" verify oci:"$WORK/clean":clean --trust "$RULES/trust" --reference "$REF"
 grep -qF 'rules.vulnerabilityAttestation.keys[0]: "keys/nope.pub" is not a key of the trust store' "$WORK/last.err" &&

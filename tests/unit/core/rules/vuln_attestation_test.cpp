@@ -34,21 +34,18 @@ std::string statement(const std::string& vulnerabilities, const std::string& fin
            R"("}}],"predicate":{"invocation":{"parameters":null,"uri":"","event_id":"","builder.id":""},)"
            R"("scanner":{"uri":"pkg:github/aquasecurity/trivy@v0.57.0","version":"0.57.0",)"
            R"("db":{"uri":"","version":"2"},"result":{"SchemaVersion":2,"ArtifactName":"app",)"
-           R"("Results":[{"Target":"app (debian 12.8)","Class":"os-pkgs","Vulnerabilities":[)" +
+           R"("Results":[{"Target":"app, debian 12.8","Class":"os-pkgs","Vulnerabilities":[)" +
            vulnerabilities + R"(]},{"Target":"Java","Class":"lang-pkgs"}]}},)"
            R"("metadata":{"scanStartedOn":"2026-11-27T11:59:00Z","scanFinishedOn":")" + finished + R"("}}})";
 }
 
 struct Signer {
     PrivateKey key;
-    PublicKey public_key;
 };
 Signer make_signer() {
     auto key = generate_ecdsa_p256_key();
     REQUIRE(key);
-    auto pub = key->public_key();
-    REQUIRE(pub);
-    return {std::move(*key), std::move(*pub)};
+    return {std::move(*key)};
 }
 
 // A cosign .att layer: a standalone DSSE envelope over the statement.
@@ -67,7 +64,7 @@ struct Fixture {
     Signer other = make_signer();
     TrustStore store;
     std::vector<AttestationCandidate> found;
-    Fixture() { store.keys["keys/scanner.pub"] = TrustedKey{"keys/scanner.pub", scanner.public_key}; }
+    Fixture() { store.keys.emplace("keys/scanner.pub", TrustedKey{"keys/scanner.pub", scanner.key.public_key().value()}); }
 
     RuleResult check(const VulnerabilityAttestationRule& rule) const {
         RuleContext context;
