@@ -115,7 +115,8 @@ Expected<std::vector<TrustDecision>> decide_images(const IntegrityPass& pass, co
         TrustDecision decision = decide_trust(store, *reference, image, pass.report.kind, *candidates);
         if (wants_attestations(store, decision)) {
             auto attestations = attestations_for(pass, image, *candidates);
-            // Like a corrupt signature artifact: a corrupt attestation refuses the image, in any mode.
+            // A corrupt attestation artifact (or too many) is the decision's failure: the image is
+            // refused in an enforce scope and admitted with the failure reported in an audit scope.
             if (!attestations) {
                 decision.failure = attestations.take_error();
             } else {
