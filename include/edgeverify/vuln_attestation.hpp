@@ -38,7 +38,8 @@ struct AttestationCandidate {
 // envelope per layer of media type application/vnd.dsse.envelope.v1+json. Manifests and layers
 // are checked for size and digest first. More than limits::kMaxAttestationsPerImage layers ->
 // Errc::limit_exceeded.
-Expected<std::vector<AttestationCandidate>> find_cosign_attestations(BlobSource& source, const Digest& subject);
+Expected<std::vector<AttestationCandidate>> find_cosign_attestations(BlobSource& source,
+                                                                     const Digest& subject);
 
 // One finding of a scan: the vulnerability, its severity (nullopt: the scanner said UNKNOWN), the
 // package and versions as the scanner names them.

@@ -26,8 +26,8 @@ std::string finding_text(const VulnerabilityFinding& f) {
 
 }  // namespace
 
-RuleResult check_vulnerability_attestation(const VulnerabilityAttestationRule& rule, const RuleContext& context,
-                                           RuleOutcome failed) {
+RuleResult check_vulnerability_attestation(const VulnerabilityAttestationRule& rule,
+                                           const RuleContext& context, RuleOutcome failed) {
     const auto verdict = [&](bool ok, std::string evidence) {
         return RuleResult{"vulnerabilityAttestation", ok ? RuleOutcome::pass : failed, std::move(evidence)};
     };
@@ -49,7 +49,8 @@ RuleResult check_vulnerability_attestation(const VulnerabilityAttestationRule& r
     if (!newest) return verdict(false, "no vulnerability attestation verifies: " + listed(refused));
 
     const VulnerabilityScan& scan = newest->scan;
-    std::string about = "scan by " + (scan.scanner_uri.empty() ? std::string("an unnamed scanner") : scan.scanner_uri) +
+    std::string about = "scan by " +
+                        (scan.scanner_uri.empty() ? std::string("an unnamed scanner") : scan.scanner_uri) +
                         (scan.scanner_version.empty() ? "" : " " + scan.scanner_version) + " finished " +
                         scan.scan_finished + ", " + newest->origin + " signed with " + newest->key_path;
     if (rule.max_scan_age_days) {
@@ -58,8 +59,9 @@ RuleResult check_vulnerability_attestation(const VulnerabilityAttestationRule& r
         const std::int64_t age = now - scan.scan_finished_seconds;
         if (age > *rule.max_scan_age_days * 86400) {
             return verdict(false, "the newest verified scan is " + std::to_string(age / 86400) +
-                                      " days old, over maxScanAgeDays " + std::to_string(*rule.max_scan_age_days) +
-                                      " (now " + format_rfc3339(now) + "; " + about + ")");
+                                      " days old, over maxScanAgeDays " +
+                                      std::to_string(*rule.max_scan_age_days) + " (now " +
+                                      format_rfc3339(now) + "; " + about + ")");
         }
     }
     std::vector<std::string> blocking, below, allowed;
@@ -79,8 +81,9 @@ RuleResult check_vulnerability_attestation(const VulnerabilityAttestationRule& r
     if (!allowed.empty()) tail += "; allowed: " + listed(allowed);
     tail += " (" + about + ")";
     if (!blocking.empty()) {
-        return verdict(false, std::to_string(blocking.size()) + " finding" + (blocking.size() == 1 ? "" : "s") +
-                                  " at or above " + minimum + " (or UNKNOWN): " + listed(blocking) + tail);
+        return verdict(false, std::to_string(blocking.size()) + " finding" +
+                                  (blocking.size() == 1 ? "" : "s") + " at or above " + minimum +
+                                  " (or UNKNOWN): " + listed(blocking) + tail);
     }
     return verdict(true, "no finding at or above " + minimum + tail);
 }

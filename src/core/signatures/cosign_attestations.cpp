@@ -34,7 +34,8 @@ Status collect_envelopes(BlobSource& source, const Descriptor& manifest_descript
                                                         ") attestations");
         }
         AttestationCandidate candidate;
-        candidate.origin = tag + " layer " + std::to_string(i + 1) + "/" + std::to_string(manifest->layers.size());
+        candidate.origin =
+            tag + " layer " + std::to_string(i + 1) + "/" + std::to_string(manifest->layers.size());
         candidate.annotations = layer.annotations;
         auto envelope_record = integrity::check_blob(source, layer, "envelope of " + candidate.origin);
         if (!envelope_record) return envelope_record.take_error();
@@ -48,7 +49,8 @@ Status collect_envelopes(BlobSource& source, const Descriptor& manifest_descript
 
 }  // namespace
 
-Expected<std::vector<AttestationCandidate>> find_cosign_attestations(BlobSource& source, const Digest& subject) {
+Expected<std::vector<AttestationCandidate>> find_cosign_attestations(BlobSource& source,
+                                                                     const Digest& subject) {
     auto index = signatures::read_index_json(source);
     if (!index) return index.take_error();
     const std::string tag = signatures::digest_tag(subject) + ".att";

@@ -21,12 +21,14 @@ constexpr const char* kNow = "2026-11-28T00:00:00Z";
 std::string vuln(const std::string& id, const std::string& package, const std::string& severity,
                  const std::string& fixed = "") {
     return R"({"VulnerabilityID":")" + id + R"(","PkgName":")" + package +
-           R"(","InstalledVersion":"1.0-1",)" + (fixed.empty() ? "" : R"("FixedVersion":")" + fixed + R"(",)") +
-           R"("Severity":")" + severity + R"(","Title":"ignored"})";
+           R"(","InstalledVersion":"1.0-1",)" +
+           (fixed.empty() ? "" : R"("FixedVersion":")" + fixed + R"(",)") + R"("Severity":")" + severity +
+           R"(","Title":"ignored"})";
 }
 
 // The statement cosign attest --type vuln writes around `trivy --format cosign-vuln`.
-std::string statement(const std::string& vulnerabilities, const std::string& finished = "2026-11-27T12:00:00Z",
+std::string statement(const std::string& vulnerabilities,
+                      const std::string& finished = "2026-11-27T12:00:00Z",
                       const std::string& subject_hex = kImageHex,
                       const std::string& predicate_type = "https://cosign.sigstore.dev/attestation/vuln/v1") {
     return R"({"_type":"https://in-toto.io/Statement/v0.1","predicateType":")" + predicate_type +
@@ -35,8 +37,10 @@ std::string statement(const std::string& vulnerabilities, const std::string& fin
            R"("scanner":{"uri":"pkg:github/aquasecurity/trivy@v0.57.0","version":"0.57.0",)"
            R"("db":{"uri":"","version":"2"},"result":{"SchemaVersion":2,"ArtifactName":"app",)"
            R"("Results":[{"Target":"app, debian 12.8","Class":"os-pkgs","Vulnerabilities":[)" +
-           vulnerabilities + R"(]},{"Target":"Java","Class":"lang-pkgs"}]}},)"
-           R"("metadata":{"scanStartedOn":"2026-11-27T11:59:00Z","scanFinishedOn":")" + finished + R"("}}})";
+           vulnerabilities +
+           R"(]},{"Target":"Java","Class":"lang-pkgs"}]}},)"
+           R"("metadata":{"scanStartedOn":"2026-11-27T11:59:00Z","scanFinishedOn":")" +
+           finished + R"("}}})";
 }
 
 struct Signer {
@@ -64,7 +68,10 @@ struct Fixture {
     Signer other = make_signer();
     TrustStore store;
     std::vector<AttestationCandidate> found;
-    Fixture() { store.keys.emplace("keys/scanner.pub", TrustedKey{"keys/scanner.pub", scanner.key.public_key().value()}); }
+    Fixture() {
+        store.keys.emplace("keys/scanner.pub",
+                           TrustedKey{"keys/scanner.pub", scanner.key.public_key().value()});
+    }
 
     RuleResult check(const VulnerabilityAttestationRule& rule) const {
         RuleContext context;
@@ -99,9 +106,10 @@ void check_statement_refused(const std::string& text, const std::string& message
 
 TEST_SUITE("vulnerability attestation predicate") {
     TEST_CASE("a Trivy cosign-vuln statement is read: scanner, finish time, findings") {
-        auto scan = parse_vulnerability_statement(
-            statement(vuln("CVE-1", "libc6", "CRITICAL", "2.36-9+deb12u9") + "," + vuln("CVE-2", "zlib1g", "UNKNOWN")),
-            "att");
+        auto scan =
+            parse_vulnerability_statement(statement(vuln("CVE-1", "libc6", "CRITICAL", "2.36-9+deb12u9") +
+                                                    "," + vuln("CVE-2", "zlib1g", "UNKNOWN")),
+                                          "att");
         REQUIRE(scan);
         CHECK(scan->scanner_uri == "pkg:github/aquasecurity/trivy@v0.57.0");
         CHECK(scan->scanner_version == "0.57.0");
@@ -125,22 +133,28 @@ TEST_SUITE("vulnerability attestation predicate") {
         CHECK(scan->findings.empty());
     }
     TEST_CASE("refusals name the JSON path") {
-        check_statement_refused(statement("", "2026-11-27T12:00:00Z", kImageHex, "https://slsa.dev/provenance/v1"),
-                                "att: predicateType: \"https://slsa.dev/provenance/v1\" is not "
-                                "https://cosign.sigstore.dev/attestation/vuln/v1");
-        check_statement_refused(statement("", "0001-01-01T00:00:00Z"),
-                                "att: predicate.metadata.scanFinishedOn: is the zero time: the scan did not say "
-                                "when it finished");
-        check_statement_refused(statement("", "yesterday"),
-                                "att: predicate.metadata.scanFinishedOn: \"yesterday\" is not an RFC 3339 time");
-        check_statement_refused(statement(vuln("CVE-1", "libc6", "SEVERE")),
-                                "att: predicate.scanner.result.Results[0].Vulnerabilities[0].Severity: \"SEVERE\" "
-                                "is not CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN");
-        check_statement_refused(statement(R"({"PkgName":"x","Severity":"LOW"})"),
-                                "att: predicate.scanner.result.Results[0].Vulnerabilities[0].VulnerabilityID: missing");
+        check_statement_refused(
+            statement("", "2026-11-27T12:00:00Z", kImageHex, "https://slsa.dev/provenance/v1"),
+            "att: predicateType: \"https://slsa.dev/provenance/v1\" is not "
+            "https://cosign.sigstore.dev/attestation/vuln/v1");
+        check_statement_refused(
+            statement("", "0001-01-01T00:00:00Z"),
+            "att: predicate.metadata.scanFinishedOn: is the zero time: the scan did not say "
+            "when it finished");
+        check_statement_refused(
+            statement("", "yesterday"),
+            "att: predicate.metadata.scanFinishedOn: \"yesterday\" is not an RFC 3339 time");
+        check_statement_refused(
+            statement(vuln("CVE-1", "libc6", "SEVERE")),
+            "att: predicate.scanner.result.Results[0].Vulnerabilities[0].Severity: \"SEVERE\" "
+            "is not CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN");
+        check_statement_refused(
+            statement(R"({"PkgName":"x","Severity":"LOW"})"),
+            "att: predicate.scanner.result.Results[0].Vulnerabilities[0].VulnerabilityID: missing");
         check_statement_refused(
             R"({"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://cosign.sigstore.dev/attestation/vuln/v1",)"
-            R"("subject":[{"digest":{"sha256":")" + kImageHex +
+            R"("subject":[{"digest":{"sha256":")" +
+                kImageHex +
                 R"("}}],"predicate":{"scanner":{"result":{"matches":[]}},"metadata":{"scanFinishedOn":"2026-11-27T12:00:00Z"}}})",
             "att: predicate.scanner.result: not a Trivy JSON report (no SchemaVersion or Results)");
     }
@@ -163,15 +177,18 @@ TEST_SUITE("vulnerabilityAttestation rule") {
         auto no_keys = parse(R"({"vulnerabilityAttestation": {"minSeverity": "HIGH"}})");
         REQUIRE_FALSE(no_keys);
         CHECK(no_keys.error().message ==
-              "policy.json: scopes[0].rules.vulnerabilityAttestation.keys: missing or empty: the trust-store keys "
+              "policy.json: scopes[0].rules.vulnerabilityAttestation.keys: missing or empty: the trust-store "
+              "keys "
               "that sign vulnerability attestations (keyless signers are not verified by this build)");
         auto unknown = parse(R"({"vulnerabilityAttestation": {"keys": ["k"], "signer": "x"}})");
         REQUIRE_FALSE(unknown);
-        CHECK(unknown.error().message == "policy.json: scopes[0].rules.vulnerabilityAttestation.signer: unknown key");
+        CHECK(unknown.error().message ==
+              "policy.json: scopes[0].rules.vulnerabilityAttestation.signer: unknown key");
         auto severity = parse(R"({"vulnerabilityAttestation": {"keys": ["k"], "minSeverity": "high"}})");
         REQUIRE_FALSE(severity);
-        CHECK(severity.error().message == "policy.json: scopes[0].rules.vulnerabilityAttestation.minSeverity: "
-                                          "\"high\" is not \"LOW\", \"MEDIUM\", \"HIGH\" or \"CRITICAL\"");
+        CHECK(severity.error().message ==
+              "policy.json: scopes[0].rules.vulnerabilityAttestation.minSeverity: "
+              "\"high\" is not \"LOW\", \"MEDIUM\", \"HIGH\" or \"CRITICAL\"");
     }
     TEST_CASE("a clean signed scan passes") {
         Fixture f;
@@ -181,28 +198,35 @@ TEST_SUITE("vulnerabilityAttestation rule") {
         CHECK(r.outcome == RuleOutcome::pass);
         CHECK(r.evidence == "no finding at or above LOW (" + kAbout + ")");
     }
-    TEST_CASE("a CRITICAL finding fails, naming id, severity and package; lower ones and allowed ones are listed") {
+    TEST_CASE(
+        "a CRITICAL finding fails, naming id, severity and package; lower ones and allowed ones are listed") {
         Fixture f;
-        f.found.push_back(envelope(f.scanner,
-                                   statement(vuln("CVE-1", "libc6", "CRITICAL", "2.0-1") + "," +
-                                             vuln("CVE-2", "zlib1g", "MEDIUM") + "," + vuln("CVE-3", "bash", "HIGH")),
-                                   kOrigin));
+        f.found.push_back(
+            envelope(f.scanner,
+                     statement(vuln("CVE-1", "libc6", "CRITICAL", "2.0-1") + "," +
+                               vuln("CVE-2", "zlib1g", "MEDIUM") + "," + vuln("CVE-3", "bash", "HIGH")),
+                     kOrigin));
         VulnerabilityAttestationRule rule = rule_with(Severity::high);
         rule.allow = {"CVE-3"};
         const RuleResult r = f.check(rule);
         CHECK(r.outcome == RuleOutcome::fail);
         CHECK(r.evidence ==
-              "1 finding at or above HIGH (or UNKNOWN): libc6 1.0-1 has CVE-1 (CRITICAL, fixed in 2.0-1); below HIGH: "
-              "zlib1g 1.0-1 has CVE-2 (MEDIUM, no fixed version listed); allowed: bash 1.0-1 has CVE-3 (HIGH, no "
-              "fixed version listed) (" + kAbout + ")");
+              "1 finding at or above HIGH (or UNKNOWN): libc6 1.0-1 has CVE-1 (CRITICAL, fixed in 2.0-1); "
+              "below HIGH: "
+              "zlib1g 1.0-1 has CVE-2 (MEDIUM, no fixed version listed); allowed: bash 1.0-1 has CVE-3 "
+              "(HIGH, no "
+              "fixed version listed) (" +
+                  kAbout + ")");
     }
     TEST_CASE("an UNKNOWN severity blocks whatever minSeverity") {
         Fixture f;
         f.found.push_back(envelope(f.scanner, statement(vuln("CVE-9", "zlib1g", "UNKNOWN")), kOrigin));
         const RuleResult r = f.check(rule_with(Severity::critical));
         CHECK(r.outcome == RuleOutcome::fail);
-        CHECK(r.evidence == "1 finding at or above CRITICAL (or UNKNOWN): zlib1g 1.0-1 has CVE-9 (UNKNOWN, no fixed "
-                            "version listed) (" + kAbout + ")");
+        CHECK(r.evidence ==
+              "1 finding at or above CRITICAL (or UNKNOWN): zlib1g 1.0-1 has CVE-9 (UNKNOWN, no fixed "
+              "version listed) (" +
+                  kAbout + ")");
     }
     TEST_CASE("a stale scan fails; now is never behind the time floor") {
         Fixture f;
@@ -213,33 +237,38 @@ TEST_SUITE("vulnerabilityAttestation rule") {
         rule.max_scan_age_days = 7;
         const RuleResult r = f.check(rule);
         CHECK(r.outcome == RuleOutcome::fail);
-        CHECK(r.evidence == "the newest verified scan is 18 days old, over maxScanAgeDays 7 (now 2026-11-28T00:00:00Z; "
-                            "scan by pkg:github/aquasecurity/trivy@v0.57.0 0.57.0 finished 2026-11-10T00:00:00Z, " +
-                                kOrigin + " signed with keys/scanner.pub)");
+        CHECK(r.evidence ==
+              "the newest verified scan is 18 days old, over maxScanAgeDays 7 (now 2026-11-28T00:00:00Z; "
+              "scan by pkg:github/aquasecurity/trivy@v0.57.0 0.57.0 finished 2026-11-10T00:00:00Z, " +
+                  kOrigin + " signed with keys/scanner.pub)");
     }
     TEST_CASE("the newest verified scan decides") {
         Fixture f;
-        f.found.push_back(envelope(f.scanner, statement(vuln("CVE-1", "libc6", "CRITICAL"), "2026-11-20T00:00:00Z"),
-                                   "old"));
+        f.found.push_back(envelope(
+            f.scanner, statement(vuln("CVE-1", "libc6", "CRITICAL"), "2026-11-20T00:00:00Z"), "old"));
         f.found.push_back(envelope(f.scanner, statement(""), kOrigin));
         CHECK(f.check(rule_with()).outcome == RuleOutcome::pass);
     }
     TEST_CASE("unsigned by the rule's keys, about another image, keyless, or none: refused") {
         Fixture f;
         CHECK(f.check(rule_with()).evidence ==
-              "no vulnerability attestation (predicate type https://cosign.sigstore.dev/attestation/vuln/v1) was "
+              "no vulnerability attestation (predicate type https://cosign.sigstore.dev/attestation/vuln/v1) "
+              "was "
               "found for the image (cosign .att or Sigstore bundle referrer)");
         f.found.push_back(envelope(f.other, statement(""), "wrong-signer"));
-        f.found.push_back(envelope(f.scanner, statement("", "2026-11-27T12:00:00Z", std::string(64, 'b')), "other-image"));
+        f.found.push_back(
+            envelope(f.scanner, statement("", "2026-11-27T12:00:00Z", std::string(64, 'b')), "other-image"));
         AttestationCandidate keyless = envelope(f.scanner, statement(""), "keyless");
         keyless.annotations["dev.sigstore.cosign/certificate"] = "-----BEGIN CERTIFICATE-----";
         f.found.push_back(keyless);
         const RuleResult r = f.check(rule_with());
         CHECK(r.outcome == RuleOutcome::fail);
-        CHECK(r.evidence == "no vulnerability attestation verifies: wrong-signer: the DSSE signature does not verify "
-                            "with keys/scanner.pub; other-image: in-toto subject sha256:" + std::string(64, 'b') +
-                                ", not this image (manifest " + kImage + "); keyless: keyless (certificate) "
-                                "attestations need Fulcio verification, not in this build (issue 8)");
+        CHECK(r.evidence ==
+              "no vulnerability attestation verifies: wrong-signer: the DSSE signature does not verify "
+              "with keys/scanner.pub; other-image: in-toto subject sha256:" +
+                  std::string(64, 'b') + ", not this image (manifest " + kImage +
+                  "); keyless: keyless (certificate) "
+                  "attestations need Fulcio verification, not in this build (issue 8)");
     }
     TEST_CASE("a Sigstore bundle's DSSE envelope is verified the same way") {
         Fixture f;
@@ -249,14 +278,16 @@ TEST_SUITE("vulnerabilityAttestation rule") {
         f.found.push_back({AttestationCandidate::Form::sigstore_bundle, "referrer sha256:cc", *bundle, {}});
         const RuleResult r = f.check(rule_with());
         CHECK(r.outcome == RuleOutcome::fail);
-        CHECK(r.evidence.starts_with("1 finding at or above LOW (or UNKNOWN): libc6 1.0-1 has CVE-1 (CRITICAL, no "
-                                     "fixed version listed) (scan by"));
+        CHECK(r.evidence.starts_with(
+            "1 finding at or above LOW (or UNKNOWN): libc6 1.0-1 has CVE-1 (CRITICAL, no "
+            "fixed version listed) (scan by"));
         CHECK(r.evidence.ends_with("referrer sha256:cc signed with keys/scanner.pub)"));
         auto other = make_key_dsse_bundle(f.other.key, "application/vnd.in-toto+json", statement(""));
         REQUIRE(other);
         f.found = {{AttestationCandidate::Form::sigstore_bundle, "referrer sha256:dd", *other, {}}};
         CHECK(f.check(rule_with()).evidence ==
-              "no vulnerability attestation verifies: referrer sha256:dd: the DSSE signature does not verify with "
+              "no vulnerability attestation verifies: referrer sha256:dd: the DSSE signature does not verify "
+              "with "
               "keys/scanner.pub");
     }
 }
