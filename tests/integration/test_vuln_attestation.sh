@@ -110,7 +110,7 @@ envelope "$WORK/clean.json" none "$WORK/unsigned.env"
 attested unsigned "$WORK/unsigned.env"
 run_ev verify oci:"$WORK/unsigned":clean --trust "$RULES/trust" --reference "$REF" --json
 check_eq "unsigned: refused" "$RC" 1
-grep -qF "no vulnerability attestation verifies: $TAG layer 1/1: schema_violation" "$WORK/last.out" &&
+grep -qF "no vulnerability attestation verifies: $TAG layer 1/1: schema-violation: DSSE envelope: signatures must be a non-empty array" "$WORK/last.out" &&
     pass "unsigned: the envelope has no signature" || { fail "unsigned: the envelope has no signature"; _show_run; }
 statement "$WORK/elsewhere.json" "$NOW" null "$DIGEST_RISKY"
 envelope "$WORK/elsewhere.json" "$WORK/scanner.key" "$WORK/elsewhere.env"
