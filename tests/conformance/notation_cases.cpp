@@ -68,7 +68,8 @@ Status apply_policy(const Json& policy, const fs::path& truststore, LoadedPolicy
     auto level = notation_level(text_of(verification, "level"));
     if (!level) return level.take_error();
     out.how.level = *level;
-    for (const auto& [key, value] : verification.value("override", Json::object()).items()) {
+    const Json overrides = verification.value("override", Json::object());
+    for (const auto& [key, value] : overrides.items()) {
         auto action = action_of(value.is_string() ? value.get<std::string>() : "");
         if (!action) return action.take_error();
         if (key == "authenticity") out.how.level.authenticity = *action;
@@ -122,7 +123,7 @@ std::optional<Error> verify_case(const Json& c, const fs::path& base) {
     }
     LoadedPolicy loaded;
     if (auto ok = apply_policy(*policy, base / text_of(c, "truststore_root"), loaded); !ok) return ok.error();
-    const Json& target = c["target_descriptor"];
+    const Json target = c.value("target_descriptor", Json::object());
     loaded.how.artifact.media_type = text_of(target, "mediaType");
     auto digest = Digest::parse(text_of(target, "digest"));
     if (!digest) return digest.error();

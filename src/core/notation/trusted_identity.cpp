@@ -72,6 +72,7 @@ Expected<TrustedIdentity> parse_trusted_identity(std::string_view text) {
     std::size_t start = 0;
     for (std::size_t i = 0; i <= dn.size(); ++i) {
         if (i < dn.size() && dn[i] == '\\') {
+            if (i + 1 >= dn.size()) return bad(text, "ends with a lone backslash");
             ++i;  // the escaped character never separates
             continue;
         }

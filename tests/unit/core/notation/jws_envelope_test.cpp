@@ -88,6 +88,8 @@ TEST_SUITE("notation") {
         CHECK(parse_trusted_identity("x509.subject:C=US,O=Acme").error().message.find("ST is missing") != std::string::npos);
         CHECK(parse_trusted_identity("x509.subject:C=US,ST=WA,O=A,O=B").error().message.find("twice") != std::string::npos);
         CHECK(parse_trusted_identity("email:someone@example.com").error().code == Errc::config);
+        CHECK(parse_trusted_identity("x509.subject:C=US,ST=WA,O=Acme\\").error().message.find("lone backslash") !=
+              std::string::npos);
     }
 
     TEST_CASE("levels map each step to enforce, log or skip") {
