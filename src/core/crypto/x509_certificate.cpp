@@ -1,0 +1,225 @@
+// X.509 certificate parsing through mbedTLS x509_crt: the fields the Notation checks need are
+// copied out; extension criticality (which mbedTLS 2.28 does not keep) is read from the DER.
+#include <mbedtls/oid.h>
+#include <mbedtls/x509_crt.h>
+
+#include <cstdio>
+
+#include "crypto/der.hpp"
+#include "crypto/key_impl.hpp"
+#include "crypto/pem.hpp"
+#include "edgeverify/x509.hpp"
+
+namespace edgeverify {
+namespace {
+
+constexpr std::uint8_t kDerBoolean = 0x01;
+constexpr std::string_view kOidBasicConstraints = "2.5.29.19";
+constexpr std::string_view kOidKeyUsage = "2.5.29.15";
+constexpr std::string_view kOidExtendedKeyUsage = "2.5.29.37";
+constexpr std::string_view kOidCrlDistributionPoints = "2.5.29.31";
+constexpr std::string_view kOidAuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";
+constexpr std::string_view kOidOcspAccess = "1.3.6.1.5.5.7.48.1";
+
+struct Crt {
+    Crt() { mbedtls_x509_crt_init(&crt); }
+    ~Crt() { mbedtls_x509_crt_free(&crt); }
+    Crt(const Crt&) = delete;
+    Crt& operator=(const Crt&) = delete;
+    mbedtls_x509_crt crt;
+};
+
+std::string_view view(const mbedtls_x509_buf& buf) {
+    return {reinterpret_cast<const char*>(buf.p), buf.len};
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+std::int64_t unix_seconds(const mbedtls_x509_time& t) {
+    return days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
+           t.hour * 3600 + t.min * 60 + t.sec;
+}
+
+std::string short_name(const mbedtls_x509_buf& oid) {
+    const char* name = nullptr;
+    if (mbedtls_oid_get_attr_short_name(&oid, &name) == 0 && name != nullptr) {
+        const std::string text = name;
+        return text == "emailAddress" ? "E" : text;
+    }
+    return crypto::oid_to_string(view(oid));
+}
+
+std::string hash_name(mbedtls_md_type_t md) {
+    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md);
+    if (info == nullptr) return "unknown";
+    std::string name = mbedtls_md_get_name(info);
+    for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return name;
+}
+
+// AuthorityInfoAccess: SEQUENCE OF SEQUENCE { accessMethod OID, accessLocation }.
+bool has_ocsp_access(std::string_view value) {
+    auto list = crypto::der_single(value, crypto::kDerSequence);
+    if (!list) return false;
+    crypto::DerReader entries(*list);
+    while (auto entry = entries.read(crypto::kDerSequence)) {
+        crypto::DerReader fields(*entry);
+        auto method = fields.read(crypto::kDerOid);
+        if (method && crypto::oid_to_string(*method) == kOidOcspAccess) return true;
+    }
+    return false;
+}
+
+// Extensions ::= SEQUENCE OF SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, OCTET STRING }
+Status read_extension_flags(std::string_view extensions, Certificate& out, std::string_view where) {
+    if (extensions.empty()) return {};
+    const auto bad = [&] {
+        return make_error(Errc::key_malformed, std::string(where) + ": certificate extensions are not DER");
+    };
+    auto list = crypto::der_single(extensions, crypto::kDerSequence);
+    if (!list) return bad();
+    crypto::DerReader entries(*list);
+    while (!entries.empty()) {
+        auto entry = entries.read(crypto::kDerSequence);
+        if (!entry) return bad();
+        crypto::DerReader fields(*entry);
+        auto oid = fields.read(crypto::kDerOid);
+        if (!oid) return bad();
+        bool critical = false;
+        if (fields.peek_tag() == kDerBoolean) {
+            auto flag = fields.read(kDerBoolean);
+            if (!flag || flag->size() != 1) return bad();
+            critical = static_cast<std::uint8_t>((*flag)[0]) == 0xFF;
+        }
+        auto value = fields.read(crypto::kDerOctetString);
+        if (!value || !fields.empty()) return bad();
+        const std::string id = crypto::oid_to_string(*oid);
+        if (id == kOidBasicConstraints) out.basic_constraints_critical = critical;
+        if (id == kOidKeyUsage) out.key_usage_critical = critical;
+        if (id == kOidExtendedKeyUsage) out.extended_key_usage_critical = critical;
+        if (id == kOidCrlDistributionPoints) out.has_revocation_pointers = true;
+        if (id == kOidAuthorityInfoAccess && has_ocsp_access(*value)) out.has_revocation_pointers = true;
+    }
+    return {};
+}
+
+}  // namespace
+
+Expected<Certificate> parse_certificate_der(std::string_view der, std::string_view where) {
+    Crt holder;
+    mbedtls_x509_crt& crt = holder.crt;
+    const int ret = mbedtls_x509_crt_parse_der(&crt, reinterpret_cast<const unsigned char*>(der.data()), der.size());
+    if (ret != 0) {
+        return make_error(Errc::key_malformed,
+                          std::string(where) + ": not an X.509 certificate (" + crypto::mbedtls_error_text(ret) + ")");
+    }
+    if (crt.raw.len != der.size()) {
+        return make_error(Errc::key_malformed, std::string(where) + ": bytes after the certificate");
+    }
+    Certificate out;
+    out.der = std::string(der);
+    out.subject_der = std::string(view(crt.subject_raw));
+    out.issuer_der = std::string(view(crt.issuer_raw));
+    for (const mbedtls_x509_name* name = &crt.subject; name != nullptr; name = name->next) {
+        if (name->oid.p == nullptr) continue;
+        out.subject.emplace_back(short_name(name->oid), std::string(view(name->val)));
+    }
+    for (const auto& [key, value] : out.subject) {
+        if (!out.subject_text.empty()) out.subject_text += ", ";
+        out.subject_text += key + "=" + value;
+    }
+    out.not_before = unix_seconds(crt.valid_from);
+    out.not_after = unix_seconds(crt.valid_to);
+    for (std::size_t i = 0; i < crt.serial.len; ++i) {
+        char hex[3];
+        std::snprintf(hex, sizeof hex, "%02x", crt.serial.p[i]);
+        out.serial_hex += hex;
+    }
+    out.version = crt.version;
+    out.has_basic_constraints = (crt.ext_types & MBEDTLS_X509_EXT_BASIC_CONSTRAINTS) != 0;
+    out.is_ca = out.has_basic_constraints && crt.ca_istrue != 0;
+    // mbedTLS stores pathLenConstraint + 1, and 0 when absent.
+    out.max_path_length = crt.max_pathlen > 0 ? crt.max_pathlen - 1 : -1;
+    out.has_key_usage = (crt.ext_types & MBEDTLS_X509_EXT_KEY_USAGE) != 0;
+    out.key_usage = crt.key_usage;
+    out.has_extended_key_usage = (crt.ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) != 0;
+    for (const mbedtls_x509_sequence* usage = &crt.ext_key_usage; usage != nullptr && usage->buf.p != nullptr;
+         usage = usage->next) {
+        out.extended_key_usage.push_back(crypto::oid_to_string(view(usage->buf)));
+    }
+    out.signature_hash = hash_name(crt.sig_md);
+    if (auto ok = read_extension_flags(view(crt.v3_ext), out, where); !ok) return ok.take_error();
+    return out;
+}
+
+Expected<std::vector<Certificate>> parse_certificates_file(std::string_view content, std::string_view where) {
+    std::vector<Certificate> out;
+    if (content.find("-----BEGIN") == std::string_view::npos) {
+        auto cert = parse_certificate_der(content, where);
+        if (!cert) return cert.take_error();
+        out.push_back(std::move(*cert));
+        return out;
+    }
+    std::string_view rest = content;
+    while (rest.find("-----BEGIN") != std::string_view::npos) {
+        const std::size_t end_marker = rest.find("-----END");
+        const std::size_t line_end = end_marker == std::string_view::npos ? end_marker : rest.find('\n', end_marker);
+        const std::string_view block = rest.substr(0, line_end == std::string_view::npos ? rest.size() : line_end + 1);
+        auto pem = crypto::pem_decode(block, where);
+        if (!pem) return pem.take_error();
+        if (pem->label != "CERTIFICATE") {
+            return make_error(Errc::key_malformed,
+                              std::string(where) + ": PEM block \"" + pem->label + "\" is not a CERTIFICATE");
+        }
+        auto cert = parse_certificate_der(pem->der, where);
+        if (!cert) return cert.take_error();
+        out.push_back(std::move(*cert));
+        rest.remove_prefix(block.size());
+    }
+    if (rest.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        return make_error(Errc::key_malformed, std::string(where) + ": text after the last certificate");
+    }
+    return out;
+}
+
+Expected<PublicKey> certificate_public_key(const Certificate& cert, std::string_view where) {
+    Crt holder;
+    const int ret = mbedtls_x509_crt_parse_der(&holder.crt, reinterpret_cast<const unsigned char*>(cert.der.data()),
+                                               cert.der.size());
+    if (ret != 0) return make_error(Errc::key_malformed, std::string(where) + ": certificate no longer parses");
+    return parse_public_key_der(view(holder.crt.pk_raw), where);
+}
+
+Status verify_certificate_signature(const Certificate& subject, const Certificate& issuer) {
+    Crt child, parent;
+    if (mbedtls_x509_crt_parse_der(&child.crt, reinterpret_cast<const unsigned char*>(subject.der.data()),
+                                   subject.der.size()) != 0 ||
+        mbedtls_x509_crt_parse_der(&parent.crt, reinterpret_cast<const unsigned char*>(issuer.der.data()),
+                                   issuer.der.size()) != 0) {
+        return make_error(Errc::internal, "a parsed certificate no longer parses");
+    }
+    const mbedtls_x509_crt& c = child.crt;
+    if (c.sig_md != MBEDTLS_MD_SHA256 && c.sig_md != MBEDTLS_MD_SHA384 && c.sig_md != MBEDTLS_MD_SHA512) {
+        return make_error(Errc::signature_invalid, "certificate \"" + subject.subject_text + "\" is signed with " +
+                                                       subject.signature_hash + " (only SHA-2 is accepted)");
+    }
+    unsigned char hash[64];
+    const std::size_t length = crypto::hash_message(c.sig_md, view(c.tbs), hash);
+    if (length == 0) return make_error(Errc::internal, "certificate hash failed");
+    const int ret = mbedtls_pk_verify_ext(c.sig_pk, c.sig_opts, &parent.crt.pk, c.sig_md, hash, length, c.sig.p, c.sig.len);
+    if (ret != 0) {
+        return make_error(Errc::signature_invalid, "certificate \"" + subject.subject_text +
+                                                       "\" is not signed by \"" + issuer.subject_text + "\"");
+    }
+    return {};
+}
+
+}  // namespace edgeverify
