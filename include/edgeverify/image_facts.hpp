@@ -40,9 +40,15 @@ struct ImageFinding {
     std::optional<std::size_t> deleted_by_layer;
 };
 
+// An installed (binary) package and the source package it was built from: dpkg's `Source:`
+// ("openssl" or "openssl (3.0.11-1)", the parenthesised version being the source version), apk's
+// `o:` origin (whose version is the package's own). Without one, source and source_version equal
+// name and version.
 struct Package {
     std::string name;
     std::string version;
+    std::string source;
+    std::string source_version;
 };
 
 // Installed packages of the topmost layer that holds each database, and os-release.
@@ -80,8 +86,9 @@ ImageFacts collect_image_facts(const ImageResult& image);
 void apply_recorded_whiteouts(std::vector<ImageFinding>& findings);
 
 // Parsers of the captured databases (strict about nothing: they list what they can read).
-// dpkg status: paragraphs with Package, Version and a Status ending in " installed".
-// apk installed: records of P:name, V:version lines separated by blank lines.
+// dpkg status: paragraphs with Package, Version, optional Source and a Status ending in
+// " installed"; a Source that is not "NAME" or "NAME (VERSION)" is ignored like any unreadable line.
+// apk installed: records of P:name, V:version, optional o:origin lines separated by blank lines.
 void parse_dpkg_status(std::string_view text, PackageInventory& into);
 void parse_apk_installed(std::string_view text, PackageInventory& into);
 std::map<std::string, std::string> parse_os_release(std::string_view text);

@@ -54,7 +54,14 @@ void print_facts(const ImageResult& image, const ImageFacts& f) {
                 p.database.empty() ? " (no package database)" : (" from " + p.database).c_str(),
                 p.database_truncated ? " (database truncated at limits::kMaxCapturedFileBytes)" : "",
                 p.packages_not_listed ? " (not all listed)" : "");
-    for (const Package& pkg : p.packages) std::printf("    %s %s\n", pkg.name.c_str(), pkg.version.c_str());
+    for (const Package& pkg : p.packages) {
+        // The source package only where it is not the binary itself: "libssl3 3.0.11-1 (source openssl)".
+        std::string source;
+        if (pkg.source != pkg.name || pkg.source_version != pkg.version) {
+            source = " (source " + pkg.source + (pkg.source_version == pkg.version ? "" : " " + pkg.source_version) + ")";
+        }
+        std::printf("    %s %s%s\n", pkg.name.c_str(), pkg.version.c_str(), source.c_str());
+    }
     if (auto it = p.os_release.find("PRETTY_NAME"); it != p.os_release.end())
         std::printf("  os         %s\n", it->second.c_str());
 }

@@ -92,7 +92,10 @@ Json image_facts_to_json(const ImageFacts& facts) {
                             {"deletedByLayer", f.deleted_by_layer ? Json(*f.deleted_by_layer) : Json()}});
     }
     Json packages = Json::array();
-    for (const Package& p : facts.packages.packages) packages.push_back({{"name", p.name}, {"version", p.version}});
+    for (const Package& p : facts.packages.packages) {
+        packages.push_back(
+            {{"name", p.name}, {"version", p.version}, {"source", p.source}, {"sourceVersion", p.source_version}});
+    }
     const auto or_null = [](const std::string& s) { return s.empty() ? Json() : Json(s); };
     return Json{{"manifestDigest", or_null(facts.manifest_digest)},
                 {"layerCount", facts.layers.size()},

@@ -1,7 +1,10 @@
 // The vulnerabilities rule (docs/rules.md): the image's package inventory (dpkg status or apk
-// installed database, and os-release) against the trust store's signed feed, with exact
-// Debian and Alpine version ordering.
+// installed database, and os-release) against the trust store's signed feed, matched by binary or
+// source package name, with exact Debian and Alpine version ordering.
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <utility>
 
 #include "core/rules/version_apk.hpp"
 #include "core/rules/version_dpkg.hpp"
@@ -72,6 +75,57 @@ Expected<bool> affects(const AffectedPackage& affected, const std::string& versi
     return false;
 }
 
+// An entry names a package by its binary name (the installed version is compared) or by its
+// source name (the source version is compared: Debian's and Alpine's data are keyed by source).
+// A package matched both ways is affected when either version is, and is reported once.
+Expected<bool> affects_package(const AffectedPackage& affected, const Package& package, std::string& fixed) {
+    if (affected.name == package.name) {
+        auto hit = affects(affected, package.version, fixed);
+        if (!hit || *hit) return hit;
+    }
+    const bool source_differs = package.source != package.name || package.source_version != package.version;
+    if (affected.name == package.source && source_differs) return affects(affected, package.source_version, fixed);
+    return false;
+}
+
+// "libc6 2.36-9", "libssl3 (source openssl) 3.0.11-1", and the source's version when it is not
+// the binary's: "libssl3 (source openssl 3.0.11-1) 3.0.11-1+b1".
+std::string package_shown(const Package& p) {
+    if (p.source == p.name && p.source_version == p.version) return p.name + " " + p.version;
+    return p.name + " (source " + p.source + (p.source_version == p.version ? "" : " " + p.source_version) + ") " +
+           p.version;
+}
+
+// The feed's affected packages of the image's distribution and release, by package name:
+// (entry, affected) index pairs in feed order. Matching then costs a lookup per package, not a
+// pass over the whole feed.
+using EntryRef = std::pair<std::size_t, std::size_t>;
+using FeedIndex = std::unordered_map<std::string_view, std::vector<EntryRef>>;
+
+FeedIndex index_feed(const VulnerabilityFeed& feed, const ImageDistribution& image) {
+    FeedIndex index;
+    for (std::size_t e = 0; e < feed.vulnerabilities.size(); ++e) {
+        const std::vector<AffectedPackage>& affected = feed.vulnerabilities[e].affected;
+        for (std::size_t a = 0; a < affected.size(); ++a) {
+            if (affected[a].distribution != image.distribution) continue;
+            if (!affected[a].release.empty() && affected[a].release != image.release) continue;
+            index[affected[a].name].emplace_back(e, a);
+        }
+    }
+    return index;
+}
+
+// The entries naming the package's binary or source name, in feed order.
+std::vector<EntryRef> entries_naming(const FeedIndex& index, const Package& package) {
+    std::vector<EntryRef> out;
+    for (const std::string* name : {&package.name, &package.source}) {
+        if (name == &package.source && package.source == package.name) break;
+        if (auto it = index.find(*name); it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 std::string listed(const std::vector<std::string>& items) {
     std::string out;
     for (std::size_t i = 0; i < items.size() && i < 5; ++i) out += (i ? "; " : "") + items[i];
@@ -115,29 +169,30 @@ RuleResult check_vulnerabilities(const VulnerabilitiesRule& rule, const ImageFac
                                   "\" cannot be checked: the feed covers Debian (dpkg) and Alpine (apk)");
     }
     std::vector<std::string> blocking, below, allowed, unreadable;
+    const FeedIndex index = index_feed(*feed, *distribution);
     for (const Package& package : inventory.packages) {
-        for (const Vulnerability& entry : feed->vulnerabilities) {
-            for (const AffectedPackage& affected : entry.affected) {
-                if (affected.name != package.name || affected.distribution != distribution->distribution) continue;
-                if (!affected.release.empty() && affected.release != distribution->release) continue;
-                std::string fixed;
-                auto hit = affects(affected, package.version, fixed);
-                if (!hit) {
-                    unreadable.push_back(package.name + " " + package.version + ": " + hit.error().message);
-                    break;
-                }
-                if (!*hit) continue;
-                const std::string text = package.name + " " + package.version + " has " + entry.id + " (" +
-                                         std::string(severity_name(entry.severity)) + ", " +
-                                         (fixed.empty() ? "no fixed version listed" : "fixed in " + fixed) + ")";
-                if (std::find(rule.allow.begin(), rule.allow.end(), entry.id) != rule.allow.end()) {
-                    allowed.push_back(text);
-                } else if (entry.severity >= rule.min_severity) {
-                    blocking.push_back(text);
-                } else {
-                    below.push_back(text);
-                }
-                break;  // one finding per entry and package
+        std::optional<std::size_t> decided;  // the entry that already gave this package a finding
+        for (const auto& [e, a] : entries_naming(index, package)) {
+            if (decided == e) continue;  // one finding per entry and package
+            const Vulnerability& entry = feed->vulnerabilities[e];
+            std::string fixed;
+            auto hit = affects_package(entry.affected[a], package, fixed);
+            if (!hit) {
+                unreadable.push_back(package_shown(package) + ": " + hit.error().message);
+                decided = e;
+                continue;
+            }
+            if (!*hit) continue;
+            decided = e;
+            const std::string text = package_shown(package) + " has " + entry.id + " (" +
+                                     std::string(severity_name(entry.severity)) + ", " +
+                                     (fixed.empty() ? "no fixed version listed" : "fixed in " + fixed) + ")";
+            if (std::find(rule.allow.begin(), rule.allow.end(), entry.id) != rule.allow.end()) {
+                allowed.push_back(text);
+            } else if (entry.severity >= rule.min_severity) {
+                blocking.push_back(text);
+            } else {
+                below.push_back(text);
             }
         }
     }

@@ -81,6 +81,73 @@ TEST_SUITE("rules facts") {
         CHECK(inventory.packages[1].version == "1:1.35.0-4");
     }
 
+    TEST_CASE("dpkg status: the source package and its version, from Source") {
+        PackageInventory inventory;
+        parse_dpkg_status("Package: libssl3\nStatus: install ok installed\nSource: openssl\nVersion: 3.0.11-1~deb12u2\n\n"
+                          "Package: libssl-doc\nSource: openssl (3.0.11-1~deb12u2)\nVersion: 3.0.11-1~deb12u2+b1\n"
+                          "Status: install ok installed\n",
+                          inventory);
+        REQUIRE(inventory.packages.size() == 2);
+        CHECK(inventory.packages[0].source == "openssl");
+        CHECK(inventory.packages[0].source_version == "3.0.11-1~deb12u2");  // no version given: the binary's
+        CHECK(inventory.packages[1].name == "libssl-doc");
+        CHECK(inventory.packages[1].version == "3.0.11-1~deb12u2+b1");
+        CHECK(inventory.packages[1].source == "openssl");
+        CHECK(inventory.packages[1].source_version == "3.0.11-1~deb12u2");
+        // Without Source, a package is its own source.
+        PackageInventory plain;
+        parse_dpkg_status(kDpkgStatus, plain);
+        CHECK(plain.packages[0].source == "libc6");
+        CHECK(plain.packages[0].source_version == "2.36-9+deb12u4");
+    }
+
+    TEST_CASE("dpkg status: Source lines, read or skipped like any unreadable line") {
+        struct Case {
+            const char* line;
+            const char* source;
+            const char* source_version;
+        };
+        const Case cases[] = {
+            {"Source: openssl", "openssl", "1.0-1"},
+            {"Source: openssl (3.0-2)", "openssl", "3.0-2"},
+            {"Source:   openssl   ( 1:3.0-2 )  ", "openssl", "1:3.0-2"},
+            {"Source: openssl(3.0-2)", "openssl", "3.0-2"},
+            // Malformed: skipped, the package stays listed as its own source.
+            {"Source:", "bin", "1.0-1"},
+            {"Source: openssl (3.0-2", "bin", "1.0-1"},
+            {"Source: openssl 3.0-2", "bin", "1.0-1"},
+            {"Source: openssl (3.0-2) extra", "bin", "1.0-1"},
+            {"Source: openssl ()", "bin", "1.0-1"},
+            {"Source: (3.0-2)", "bin", "1.0-1"},
+            {"Source: openssl (3.0 2)", "bin", "1.0-1"},
+            {"Source: openssl ((3.0-2))", "bin", "1.0-1"},
+            {"Source: open)ssl", "bin", "1.0-1"},
+            {" Source: openssl", "bin", "1.0-1"},  // a continuation line, not a field
+        };
+        for (const Case& c : cases) {
+            CAPTURE(c.line);
+            PackageInventory inventory;
+            parse_dpkg_status(std::string("Package: bin\nVersion: 1.0-1\n") + c.line + "\nStatus: install ok installed\n",
+                              inventory);
+            REQUIRE(inventory.packages.size() == 1);
+            CHECK(inventory.packages[0].name == "bin");
+            CHECK(inventory.packages[0].version == "1.0-1");
+            CHECK(inventory.packages[0].source == c.source);
+            CHECK(inventory.packages[0].source_version == c.source_version);
+        }
+    }
+
+    TEST_CASE("apk installed database: the origin is the source, with the package's version") {
+        PackageInventory inventory;
+        parse_apk_installed("P:libcrypto3\nV:3.1.4-r5\no:openssl\n\nP:musl\nV:1.2.4-r2\no:\n\nP:zlib\nV:1.3-r2\n", inventory);
+        REQUIRE(inventory.packages.size() == 3);
+        CHECK(inventory.packages[0].source == "openssl");
+        CHECK(inventory.packages[0].source_version == "3.1.4-r5");
+        CHECK(inventory.packages[1].source == "musl");  // an empty origin is none
+        CHECK(inventory.packages[2].source == "zlib");
+        CHECK(inventory.packages[2].source_version == "1.3-r2");
+    }
+
     TEST_CASE("apk installed database and os-release") {
         PackageInventory inventory;
         parse_apk_installed("C:Q1abc=\nP:musl\nV:1.2.4-r2\nA:x86_64\n\nP:busybox\nV:1.36.1-r5\n", inventory);

@@ -31,12 +31,50 @@ VulnerabilityFeed feed() {
     return std::move(*parsed);
 }
 
+// A package built from a source of its own name and version, or from another source.
+Package binary(std::string name, std::string version) { return Package{name, version, name, version}; }
+Package binary(std::string name, std::string version, std::string source, std::string source_version) {
+    return Package{std::move(name), std::move(version), std::move(source), std::move(source_version)};
+}
+
+// Entries keyed by source package, as Debian's and Alpine's data are.
+const char* const kSourceFeed = R"({
+  "version": 1,
+  "generated": "2026-11-20T00:00:00Z",
+  "vulnerabilities": [
+    {"id": "CVE-2099-0010", "severity": "HIGH",
+     "affected": [{"package": {"ecosystem": "Debian:12", "name": "openssl"},
+                   "ranges": [{"introduced": "0", "fixed": "3.0.11-1~deb12u2"}]}]},
+    {"id": "CVE-2099-0011", "severity": "MEDIUM",
+     "affected": [{"package": {"ecosystem": "Debian:12", "name": "foo"},
+                   "ranges": [{"introduced": "0", "fixed": "2.0-2"}]}]},
+    {"id": "CVE-2099-0012", "severity": "LOW",
+     "affected": [{"package": {"ecosystem": "Alpine:v3.19", "name": "openssl"},
+                   "ranges": [{"introduced": "0", "fixed": "3.1.4-r6"}]}]}
+  ]})";
+
+VulnerabilityFeed source_feed() {
+    auto parsed = parse_vulnerability_feed(kSourceFeed, "feed.json");
+    REQUIRE(parsed);
+    return std::move(*parsed);
+}
+
+ImageFacts debian_with(std::vector<Package> packages) {
+    ImageFacts facts;
+    facts.packages.database = "var/lib/dpkg/status";
+    facts.packages.ecosystem = "dpkg";
+    facts.packages.os_release = {{"ID", "debian"}, {"VERSION_ID", "12"}};
+    facts.packages.packages = std::move(packages);
+    return facts;
+}
+
 ImageFacts debian_image(std::string libc_version) {
     ImageFacts facts;
     facts.packages.database = "var/lib/dpkg/status";
     facts.packages.ecosystem = "dpkg";
     facts.packages.os_release = {{"ID", "debian"}, {"VERSION_ID", "12"}};
-    facts.packages.packages = {{"bash", "5.2.15-2+b2"}, {"libc6", std::move(libc_version)}, {"zlib1g", "1:1.2.13"}};
+    facts.packages.packages = {binary("bash", "5.2.15-2+b2"), binary("libc6", std::move(libc_version)),
+                               binary("zlib1g", "1:1.2.13")};
     return facts;
 }
 
@@ -148,15 +186,77 @@ TEST_SUITE("vulnerability feed") {
         facts.packages.database = "lib/apk/db/installed";
         facts.packages.ecosystem = "apk";
         facts.packages.os_release = {{"ID", "alpine"}, {"VERSION_ID", "3.19.1"}};
-        facts.packages.packages = {{"busybox", "1.36.1-r15"}};
+        facts.packages.packages = {binary("busybox", "1.36.1-r15")};
         CHECK(check(VulnerabilitiesRule{}, facts, &f).evidence.starts_with(
             "1 vulnerability at or above LOW: busybox 1.36.1-r15 has CVE-2099-0003 (MEDIUM, fixed in 1.36.1-r16) "
             "(Alpine 3.19, 1 package,"));
-        facts.packages.packages = {{"busybox", "1.36.1-r16"}};
+        facts.packages.packages = {binary("busybox", "1.36.1-r16")};
         CHECK(check(VulnerabilitiesRule{}, facts, &f).outcome == RuleOutcome::pass);
         facts.packages.os_release["VERSION_ID"] = "3.20.0";
-        facts.packages.packages = {{"busybox", "1.36.1-r15"}};
+        facts.packages.packages = {binary("busybox", "1.36.1-r15")};
         CHECK(check(VulnerabilitiesRule{}, facts, &f).outcome == RuleOutcome::pass);
+    }
+
+    TEST_CASE("an entry about a source package catches every binary package built from it") {
+        const VulnerabilityFeed f = source_feed();
+        const RuleResult result =
+            check(VulnerabilitiesRule{}, debian_with({binary("libssl3", "3.0.11-1~deb12u1", "openssl", "3.0.11-1~deb12u1"),
+                                                      binary("openssl", "3.0.11-1~deb12u1"), binary("zlib1g", "1:1.2.13")}),
+                  &f);
+        CHECK(result.outcome == RuleOutcome::fail);
+        CHECK(result.evidence == "2 vulnerabilities at or above LOW: libssl3 (source openssl) 3.0.11-1~deb12u1 has "
+                                 "CVE-2099-0010 (HIGH, fixed in 3.0.11-1~deb12u2); openssl 3.0.11-1~deb12u1 has "
+                                 "CVE-2099-0010 (HIGH, fixed in 3.0.11-1~deb12u2)" +
+                                     kAbout + f.digest + " generated 2026-11-20T00:00:00Z)");
+    }
+
+    TEST_CASE("a source-name match compares the source version, not the binary's") {
+        const VulnerabilityFeed f = source_feed();
+        // The binary version 1:2.0-1 is above the fixed 2.0-2; the source version 2.0-1 is below it.
+        const RuleResult affected = check(VulnerabilitiesRule{}, debian_with({binary("libfoo1", "1:2.0-1", "foo", "2.0-1")}), &f);
+        CHECK(affected.evidence.starts_with("1 vulnerability at or above LOW: libfoo1 (source foo 2.0-1) 1:2.0-1 has "
+                                            "CVE-2099-0011 (MEDIUM, fixed in 2.0-2) (Debian 12, 1 package, feed "));
+        // The binary version 1.0-1 is below 2.0-2, but the source 2.0-2 is fixed.
+        const RuleResult fixed = check(VulnerabilitiesRule{}, debian_with({binary("libfoo1", "1.0-1", "foo", "2.0-2")}), &f);
+        CHECK(fixed.outcome == RuleOutcome::pass);
+        CHECK(fixed.evidence.starts_with("no vulnerability at or above LOW (Debian 12, 1 package, feed "));
+    }
+
+    TEST_CASE("a binary package matched by both names is reported once") {
+        const VulnerabilityFeed f = source_feed();
+        // A binNMU: binary openssl 3.0.11-1~deb12u1+b1 of source openssl 3.0.11-1~deb12u1, both affected.
+        const RuleResult both =
+            check(VulnerabilitiesRule{}, debian_with({binary("openssl", "3.0.11-1~deb12u1+b1", "openssl", "3.0.11-1~deb12u1")}),
+                  &f);
+        CHECK(both.evidence.starts_with("1 vulnerability at or above LOW: openssl (source openssl 3.0.11-1~deb12u1) "
+                                        "3.0.11-1~deb12u1+b1 has CVE-2099-0010 (HIGH, fixed in 3.0.11-1~deb12u2) (Debian 12"));
+        // The source version alone is affected: still one finding.
+        const RuleResult source_only =
+            check(VulnerabilitiesRule{}, debian_with({binary("openssl", "3.0.11-1~deb12u2+b1", "openssl", "3.0.11-1~deb12u1")}),
+                  &f);
+        CHECK(source_only.evidence.starts_with("1 vulnerability at or above LOW: openssl (source openssl 3.0.11-1~deb12u1) "
+                                               "3.0.11-1~deb12u2+b1 has CVE-2099-0010"));
+    }
+
+    TEST_CASE("an apk origin is the source package") {
+        const VulnerabilityFeed f = source_feed();
+        ImageFacts facts;
+        facts.packages.database = "lib/apk/db/installed";
+        facts.packages.ecosystem = "apk";
+        facts.packages.os_release = {{"ID", "alpine"}, {"VERSION_ID", "3.19.1"}};
+        facts.packages.packages = {binary("libcrypto3", "3.1.4-r5", "openssl", "3.1.4-r5"),
+                                   binary("libssl3", "3.1.4-r6", "openssl", "3.1.4-r6"), binary("musl", "1.2.4-r2")};
+        CHECK(check(VulnerabilitiesRule{}, facts, &f).evidence.starts_with(
+            "1 vulnerability at or above LOW: libcrypto3 (source openssl) 3.1.4-r5 has CVE-2099-0012 (LOW, fixed in "
+            "3.1.4-r6) (Alpine 3.19, 3 packages,"));
+    }
+
+    TEST_CASE("a source version that cannot be compared fails the rule, naming the source") {
+        const VulnerabilityFeed f = source_feed();
+        const RuleResult bad = check(VulnerabilitiesRule{}, debian_with({binary("libfoo1", "2.0-1", "foo", "x1")}), &f);
+        CHECK(bad.outcome == RuleOutcome::fail);
+        CHECK(bad.evidence.starts_with("versions that cannot be compared: libfoo1 (source foo x1) 2.0-1: invalid Debian "
+                                       "version \"x1\": upstream version does not start with a digit (Debian 12"));
     }
 
     TEST_CASE("no feed, a stale feed, an unknown distribution, an unreadable version") {
