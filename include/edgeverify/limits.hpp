@@ -36,6 +36,8 @@ inline constexpr std::size_t kMaxPaxHeaderBytes = 1024 * 1024;
 
 // Signature layers read for one image (cosign caps its .sig manifests at 1000 layers too).
 inline constexpr std::size_t kMaxSignaturesPerImage = 1000;
+// One CRL file of the trust directory's crl/ (the bound the CRL loader applies too).
+inline constexpr std::size_t kMaxTrustCrlFileBytes = 4 * 1024 * 1024;
 
 // Entries of any one list in a Sigstore bundle: certificates, tlog entries, RFC 3161 timestamps,
 // inclusion-proof hashes (a Merkle path is at most 64 hashes for a tree of 2^64 leaves).

@@ -45,6 +45,7 @@ Expected<SimpleSigningPayload> parse_simple_signing_payload(std::string_view byt
 enum class CandidateKind {
     simple_signing,   // cosign legacy / containers sigstore: payload + raw signature (+ annotations)
     sigstore_bundle,  // a Sigstore bundle: `payload` holds the bundle JSON
+    notation,         // a Notary Project envelope: `payload` holds it, `media_type` says JWS or COSE
 };
 
 // One signature as found, before any verification.
@@ -63,6 +64,9 @@ struct SignatureCandidate {
     // verifies (an OpenPGP signature-N file, a malformed one): listed in the verdict and refused
     // with this reason, never counted, never an error that hides the other signatures.
     std::string unreadable;
+    // Notation only: the artifact the signature is found for (media type, digest and the size of
+    // the stored blob), which the envelope's targetArtifact must equal.
+    std::optional<Descriptor> subject;
 };
 
 // A containers-image `dir:` signature file: 0x00 "sigstore-json" '\n' then
@@ -90,6 +94,22 @@ Expected<std::vector<SignatureCandidate>> find_cosign_signatures(BlobSource& sou
 // limits::kMaxSignaturesPerImage referrers -> errors (schema_violation / limit_exceeded).
 // Candidates have kind sigstore_bundle, origin "referrer sha256:<hex>".
 Expected<std::vector<SignatureCandidate>> find_bundle_referrers(BlobSource& source, const Digest& subject);
+
+// Notation signatures attached to `subject` (FORMATS.md C.1), found like find_bundle_referrers
+// (listed in index.json, behind the referrers tag index, unlisted among blobs/, each manifest
+// checked for size and digest): image manifests whose `subject.digest` is the subject and whose
+// artifactType, or else config media type, is application/vnd.cncf.notary.signature. The one
+// envelope layer (application/jose+json or application/cose) is checked for size and digest and
+// read, at most limits::kMaxJsonDocumentBytes. A signature manifest with no or several
+// layers, or a layer of another media type, becomes a candidate with `unreadable` set (refused in
+// the verdict, never counted). More than limits::kMaxSignaturesPerImage referrers ->
+// limit_exceeded. Candidates have kind notation, origin "notation referrer sha256:<hex>" and
+// `subject` = notation_subject_descriptor(source, subject).
+Expected<std::vector<SignatureCandidate>> find_notation_signatures(BlobSource& source, const Digest& subject);
+
+// The descriptor of a stored manifest or index: its mediaType member (an index or manifest OCI
+// type when the document omits it), its digest, and the stored blob's size.
+Expected<Descriptor> notation_subject_descriptor(BlobSource& source, const Digest& digest);
 
 // The signature-N files of a containers-image `dir:` copy (N = 1, 2, ... until the first gap,
 // at most limits::kMaxSignaturesPerImage) in directory `dir`, parsed with

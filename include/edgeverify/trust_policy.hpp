@@ -12,7 +12,9 @@
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
 #include "edgeverify/json.hpp"
+#include "edgeverify/notation.hpp"
 #include "edgeverify/rekor.hpp"
+#include "edgeverify/x509.hpp"
 
 namespace edgeverify {
 
@@ -50,9 +52,15 @@ struct KeySigner {
 struct SigstoreSigner {
     std::string issuer, issuer_regexp, identity, identity_regexp;  // one of each pair is set
 };
+// A Notation-style signer (docs/trust-policy.md "x509 signers"): a chain anchored in a named
+// store and a leaf whose subject holds the trusted identity.
 struct X509Signer {
-    std::string trust_store;  // "ca/acme"
-    std::string subject;
+    std::string trust_store;  // "ca/<name>" or "signingAuthority/<name>"
+    std::string subject;      // as written: "C=US, ST=WA, O=Acme, CN=release"
+    TrustedIdentity identity;  // `subject` parsed (parse_trusted_identity)
+    std::optional<std::string> tsa_store;  // "tsa/<name>": RFC 3161 countersignatures required
+    NotationLevel level;                   // "level" and "override" (strict by default)
+    bool verify_timestamp_always = true;   // "verifyTimestamp": "always" | "afterCertExpiry"
 };
 
 struct SignerSpec {
@@ -103,11 +111,17 @@ struct TrustStore {
     // vulnerabilities/feed.json and its detached signature feed.json.sig, when present: read here
     // (and counted in the digest), verified and parsed by the vulnerabilities rule (docs/rules.md).
     std::optional<std::string> vulnerability_feed, vulnerability_feed_signature;
+    // The X.509 stores x509 signers name, by relative path ("ca/acme", "tsa/acme"), and the CRLs
+    // of crl/ (loaded when some scope has an x509 signer; empty when crl/ is absent).
+    std::map<std::string, X509Store> x509_stores;
+    std::vector<RevocationList> crls;
     Digest digest;  // sha256 over the sorted (path, content) of every file loaded
 };
 
 // Loads DIR/policy.json, DIR/keys/*.pub, DIR/rekor/*.pub, DIR/sigstore/trusted_root.json and
-// DIR/vulnerabilities/feed.json{,.sig}. A key the loader does not understand is an error
+// DIR/vulnerabilities/feed.json{,.sig}, and for x509 signers the stores they name
+// (DIR/ca|signingAuthority|tsa/<name>/, a missing one is an error naming the signer) and DIR/crl/.
+// A key the loader does not understand is an error
 // naming the file (never skipped); a signer naming a missing key file is an error. Errors are
 // Errc::config, or not_found / permission_denied for an unreadable directory or policy.
 Expected<TrustStore> load_trust_store(const std::string& directory);

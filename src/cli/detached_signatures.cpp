@@ -1,4 +1,4 @@
-// Reads --signature/--payload/--bundle files into signature candidates.
+// Reads --signature/--payload/--bundle/--notation-signature files into signature candidates.
 #include "detached_signatures.hpp"
 
 #include <fcntl.h>
@@ -10,6 +10,7 @@
 
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/limits.hpp"
+#include "edgeverify/notation.hpp"
 
 namespace edgeverify::cli {
 namespace {
@@ -108,6 +109,25 @@ Expected<std::vector<SignatureCandidate>> read_detached_signatures(const Detache
         candidate.origin = "--bundle " + *files.bundle;
         candidate.payload = std::move(*json);
         candidate.artifact = payload;
+        candidates.push_back(std::move(candidate));
+    }
+    if (files.notation) {
+        // Notation's blob-signature file names (FORMATS.md C.1) say which envelope format it is.
+        const std::string& path = *files.notation;
+        const std::string_view media_type = path.ends_with(".jws.sig")    ? kNotationJwsMediaType
+                                            : path.ends_with(".cose.sig") ? kNotationCoseMediaType
+                                                                          : std::string_view();
+        if (media_type.empty()) {
+            return make_error(Errc::usage, "--notation-signature " + path +
+                                               ": the file name must end in .jws.sig (JWS) or .cose.sig (COSE)");
+        }
+        auto envelope = read_detached_file("--notation-signature", path);
+        if (!envelope) return envelope.take_error();
+        SignatureCandidate candidate;
+        candidate.kind = CandidateKind::notation;
+        candidate.origin = "--notation-signature " + path;
+        candidate.media_type = std::string(media_type);
+        candidate.payload = std::move(*envelope);
         candidates.push_back(std::move(candidate));
     }
     return candidates;

@@ -22,8 +22,8 @@ Expected<ImageReference> reference_for(const ImageResult& image,
 }
 
 // Signatures for one image: those stored in the source for its manifest digest and for the
-// index it came from (cosign .sig images, then bundle referrers), then the detached files of the
-// command line, then a dir: copy's signature-N files (which sign its one image).
+// index it came from (cosign .sig images, bundle referrers, Notation referrers), then the detached
+// files of the command line, then a dir: copy's signature-N files (which sign its one image).
 Expected<std::vector<SignatureCandidate>> signatures_for(const IntegrityPass& pass, const ImageResult& image,
                                                          const TrustStageInputs& inputs) {
     std::vector<SignatureCandidate> candidates;
@@ -45,8 +45,21 @@ Expected<std::vector<SignatureCandidate>> signatures_for(const IntegrityPass& pa
             if (!found) return found.take_error();
             append(std::move(*found));
         }
+        for (const Digest& digest : digests) {
+            auto found = find_notation_signatures(*pass.source, digest);
+            if (!found) return found.take_error();
+            append(std::move(*found));
+        }
     }
-    for (const SignatureCandidate& candidate : inputs.detached) candidates.push_back(candidate);
+    for (const SignatureCandidate& candidate : inputs.detached) {
+        candidates.push_back(candidate);
+        // A detached Notation signature is over the image manifest (docs/trust-policy.md).
+        if (candidate.kind == CandidateKind::notation && pass.source && has_index) {
+            auto subject = notation_subject_descriptor(*pass.source, image.manifest_digest);
+            if (!subject) return subject.take_error();
+            candidates.back().subject = std::move(*subject);
+        }
+    }
     if (kind == SourceKind::containers_dir) {
         auto found = find_dir_signature_files(inputs.source_path);
         if (!found) return found.take_error();

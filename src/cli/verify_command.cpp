@@ -1,5 +1,5 @@
 // `edgeverify verify SOURCE [--trust DIR] [--reference REF] [--signature FILE --payload FILE]
-//  [--bundle FILE [--payload FILE]] | --integrity-only [--platform P] [--all-platforms] [--json]
+//  [--bundle FILE [--payload FILE]] [--notation-signature FILE] | --integrity-only [--platform P] [--all-platforms] [--json]
 //  [--max-layer-size BYTES]`.
 #include <algorithm>
 #include <cstdio>
@@ -24,8 +24,9 @@ constexpr const char* kVerifyHelp =
     "Verifies every byte of an image offline: each blob's size and digest, the index -> manifest\n"
     "-> config -> layers graph, and each decompressed layer against the config's diff_ids, in one\n"
     "streaming pass; then, unless --integrity-only, its signatures against the trust store's\n"
-    "policy (docs/trust-policy.md). Signatures are looked for, in this order: cosign .sig images\n"
-    "and Sigstore bundle referrers in the source, the files given with --signature and --bundle,\n"
+    "policy (docs/trust-policy.md). Signatures are looked for, in this order: cosign .sig images,\n"
+    "Sigstore bundle and Notation referrers in the source, the files given with --signature,\n"
+    "--bundle and --notation-signature,\n"
     "and the signature-N files of a dir: copy. Every one found is listed with why it was\n"
     "accepted or refused.\n"
     "\n"
@@ -42,6 +43,8 @@ constexpr const char* kVerifyHelp =
     "                         --bundle message signature signs\n"
     "  --bundle FILE          a detached Sigstore bundle (.sigstore.json); without --payload a\n"
     "                         message signature must be over the image manifest itself\n"
+    "  --notation-signature FILE  a detached Notation signature over the image manifest:\n"
+    "                         FILE.jws.sig (JWS) or FILE.cose.sig (COSE)\n"
     "                         (detached files apply to every image of SOURCE)\n"
     "  --integrity-only       check content integrity only, no signatures or policy\n"
     "  --platform OS/ARCH[/VARIANT]  platform to select from an index (default: this host's)\n"
@@ -110,7 +113,8 @@ int report_error(const Error& error) {
 int run_verify(const std::vector<std::string>& args) {
     const OptionSpec spec{
         {"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
-        {"--platform", "--max-layer-size", "--trust", "--reference", "--signature", "--payload", "--bundle"}};
+        {"--platform", "--max-layer-size", "--trust", "--reference", "--signature", "--payload", "--bundle",
+         "--notation-signature"}};
     auto parsed = parse_options(args, spec, "verify");
     if (!parsed) {
         // --json promises one JSON document whatever happens, a bad command line included.
@@ -141,12 +145,12 @@ int run_verify(const std::vector<std::string>& args) {
     const bool integrity_only = parsed->has("--integrity-only");
     context.integrity_only = integrity_only;
     const DetachedSignatureFiles detached_files{parsed->value("--signature"), parsed->value("--payload"),
-                                                parsed->value("--bundle")};
+                                                parsed->value("--bundle"), parsed->value("--notation-signature")};
     if (integrity_only &&
         (parsed->value("--trust") || parsed->value("--reference") || detached_files.any())) {
         return fail(make_error(Errc::usage,
                                "--integrity-only checks no signatures: --trust, --reference, "
-                               "--signature, --payload and --bundle do not apply"));
+                               "--signature, --payload, --bundle and --notation-signature do not apply"));
     }
     // Read before the (long) integrity pass: a bad command line or an unreadable file fails fast.
     auto detached = read_detached_signatures(detached_files);

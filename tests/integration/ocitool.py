@@ -590,6 +590,46 @@ def cmd_add_index_entry(args):
     layout.write_index(idx)
 
 
+def cmd_add_notation_sig(args):
+    """add-notation-sig LAYOUT SUBJECT_DIGEST ENVELOPE_FILE [listed|unlisted] [legacy]: attach a
+    Notation signature (FORMATS.md C.1) to the manifest or index SUBJECT_DIGEST: the envelope blob
+    (application/jose+json for *.jws.sig / *.jws, else application/cose), and a referrer manifest
+    with artifactType application/vnd.cncf.notary.signature and the empty config (with `legacy`:
+    no artifactType and config media type application/vnd.cncf.notary.signature, as Notation <= 1.1
+    writes it), listed in index.json without a ref name (default) or left unlisted; prints the
+    referrer manifest's digest."""
+    if len(args) < 3:
+        die("usage: add-notation-sig LAYOUT SUBJECT_DIGEST ENVELOPE_FILE [listed|unlisted] [legacy]")
+    layout = Layout(args[0])
+    subject, path, options = args[1], args[2], args[3:]
+    notary = "application/vnd.cncf.notary.signature"
+    with open(path, "rb") as f:
+        envelope = f.read()
+    jws = path.endswith(".jws.sig") or path.endswith(".jws")
+    subject_doc = json.loads(layout.read_blob(subject))
+    subject_type = subject_doc.get("mediaType") or (MT_INDEX if "manifests" in subject_doc else MT_MANIFEST)
+    config = b"{}"
+    manifest = {"schemaVersion": 2, "mediaType": MT_MANIFEST,
+                "config": {"mediaType": notary if "legacy" in options else "application/vnd.oci.empty.v1+json",
+                           "digest": layout.write_blob(config), "size": len(config)},
+                "layers": [{"mediaType": "application/jose+json" if jws else "application/cose",
+                            "digest": layout.write_blob(envelope), "size": len(envelope)}],
+                "subject": {"mediaType": subject_type, "digest": subject, "size": len(layout.read_blob(subject))}}
+    if "legacy" not in options:
+        manifest = {"schemaVersion": 2, "mediaType": MT_MANIFEST, "artifactType": notary,
+                    **{k: v for k, v in manifest.items() if k not in ("schemaVersion", "mediaType")}}
+    data = dumps(manifest)
+    digest = layout.write_blob(data)
+    if "unlisted" not in options:
+        idx = layout.index()
+        entry = {"mediaType": MT_MANIFEST, "digest": digest, "size": len(data)}
+        if "legacy" not in options:
+            entry["artifactType"] = notary
+        idx.setdefault("manifests", []).append(entry)
+        layout.write_index(idx)
+    print(digest)
+
+
 COMMANDS = {
     "layer-stats": cmd_layer_stats,
     "info": cmd_info,
@@ -614,6 +654,7 @@ COMMANDS = {
     "add-cosign-att": cmd_add_cosign_att,
     "add-blob": cmd_add_blob,
     "add-index-entry": cmd_add_index_entry,
+    "add-notation-sig": cmd_add_notation_sig,
 }
 
 if __name__ == "__main__":

@@ -101,10 +101,11 @@ std::vector<KeyCandidate> key_candidates(const Scope& scope, const TrustStore& s
 std::string no_key_reason(const Scope& scope) {
     const bool any_key_signer = std::any_of(scope.signers.begin(), scope.signers.end(),
                                             [](const SignerSpec& s) { return s.key.has_value(); });
-    return any_key_signer
-               ? "no key signer of scope " + scope.name + " verifies the signature"
-               : "scope " + scope.name +
-                     " has no key signer (sigstore and x509 signers are not verified by this build)";
+    const bool any_sigstore_signer = std::any_of(scope.signers.begin(), scope.signers.end(),
+                                                 [](const SignerSpec& s) { return s.sigstore.has_value(); });
+    if (any_key_signer) return "no key signer of scope " + scope.name + " verifies the signature";
+    return "scope " + scope.name + " has no key signer" +
+           (any_sigstore_signer ? " (sigstore signers are not verified by this build)" : "");
 }
 
 bool knows_log(const TrustStore& store, std::string_view log_id) {

@@ -1,9 +1,13 @@
 // One signature against one image and the scope's key signers. Simple signing here: what the
 // payload signs, for which reference, whether a trusted key verifies it over the exact payload
-// bytes, then the Rekor SET cosign attaches; Sigstore bundles go to check_bundle.cpp.
+// bytes, then the Rekor SET cosign attaches; Sigstore bundles go to check_bundle.cpp, Notation
+// envelopes to notation_check.cpp.
+#include <ctime>
+
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/trust_decision.hpp"
 #include "signatures/check_common.hpp"
+#include "signatures/notation_check.hpp"
 
 namespace edgeverify {
 namespace {
@@ -93,6 +97,10 @@ SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageR
     }
     if (candidate.kind == CandidateKind::sigstore_bundle) {
         return signatures_detail::check_bundle(candidate, image, reference, scope, store);
+    }
+    if (candidate.kind == CandidateKind::notation) {
+        // The device's clock is the trusted time for certificate validity and expiry.
+        return signatures_detail::check_notation(candidate, scope, store, static_cast<std::int64_t>(std::time(nullptr)));
     }
     return check_simple_signing(candidate, image, reference, scope, store);
 }

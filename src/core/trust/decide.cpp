@@ -51,7 +51,11 @@ TrustDecision decide_trust(const TrustStore& store, const ImageReference& refere
         if (check.accepted) {
             const auto signer = std::find_if(scope->signers.begin(), scope->signers.end(),
                                              [&](const SignerSpec& s) { return s.name == check.signer; });
-            if (signer != scope->signers.end() && signer->key) {
+            if (signer != scope->signers.end() && signer->x509) {
+                // An x509 signer counts once by name (a Notation signature satisfies one signer).
+                if (satisfied_keys.insert("x509 " + signer->name).second)
+                    decision.satisfied_signers.push_back(check.signer);
+            } else if (signer != scope->signers.end() && signer->key) {
                 const auto key = store.keys.find(signer->key->path);
                 const std::string identity =
                     key != store.keys.end() ? key->second.key.spki_der() : signer->key->path;

@@ -134,15 +134,106 @@ Expected<SigstoreSigner> parse_sigstore(const ObjectReader& reader) {
     return out;
 }
 
+// "<kind>/<name>" with kind one of `kinds` and a name that is one safe path component.
+Expected<std::string> x509_store_path(const ObjectReader& reader, const std::string& member,
+                                      std::initializer_list<std::string_view> kinds) {
+    auto path = reader.string(member, true);
+    if (!path) return path;
+    const auto slash = path->find('/');
+    const std::string kind = path->substr(0, slash);
+    const std::string name = slash == std::string::npos ? std::string() : path->substr(slash + 1);
+    bool known = false;
+    std::string expected;
+    for (auto k : kinds) {
+        known = known || kind == k;
+        expected += (expected.empty() ? "\"" : " or \"") + std::string(k) + "/<name>\"";
+    }
+    if (!known || name.empty() || name.find('/') != std::string::npos || !is_safe_relative_path(*path)) {
+        return reader.error_at(member, "\"" + *path + "\": expected " + expected);
+    }
+    return path;
+}
+
+// One of `allowed` for a string member; `what` lists them for the message.
+Expected<std::string> one_of(const ObjectReader& reader, const std::string& member,
+                             std::initializer_list<std::string_view> allowed, const std::string& what) {
+    auto value = reader.string(member, true);
+    if (!value) return value;
+    for (auto a : allowed) {
+        if (*value == a) return value;
+    }
+    return reader.error_at(member, "\"" + *value + "\": expected " + what);
+}
+
+// Notation's per-check override (FORMATS.md C.7): authenticTimestamp, expiry, revocation only;
+// integrity and authenticity always decide whether a signature counts.
+Status parse_x509_override(const ObjectReader& reader, NotationLevel& level) {
+    if (auto ok = reader.only_keys({"authenticTimestamp", "expiry", "revocation"}); !ok) {
+        if (reader.has("authenticity") || reader.has("integrity")) {
+            return reader.error_at(reader.has("authenticity") ? "authenticity" : "integrity",
+                                   "cannot be overridden: a signature counts toward the threshold only when "
+                                   "its integrity and authenticity verify (use the scope's \"mode\": \"audit\" "
+                                   "to admit images while recording failures)");
+        }
+        return ok;
+    }
+    const struct {
+        const char* member;
+        CheckAction* action;
+    } checks[] = {{"authenticTimestamp", &level.authentic_timestamp},
+                  {"expiry", &level.expiry},
+                  {"revocation", &level.revocation}};
+    for (const auto& check : checks) {
+        if (!reader.has(check.member)) continue;
+        const bool revocation = std::string_view(check.member) == "revocation";
+        auto value = revocation ? one_of(reader, check.member, {"enforce", "log", "skip"}, "\"enforce\", \"log\" or \"skip\"")
+                                : one_of(reader, check.member, {"enforce", "log"}, "\"enforce\" or \"log\"");
+        if (!value) return value.take_error();
+        *check.action = *value == "enforce" ? CheckAction::enforce : *value == "log" ? CheckAction::log : CheckAction::skip;
+    }
+    return {};
+}
+
 Expected<X509Signer> parse_x509(const ObjectReader& reader) {
-    if (auto ok = reader.only_keys({"trustStore", "subject"}); !ok) return ok.take_error();
+    if (auto ok = reader.only_keys({"trustStore", "subject", "tsaStore", "level", "override", "verifyTimestamp"}); !ok)
+        return ok.take_error();
     X509Signer out;
-    auto store = relative_path(reader, "trustStore");
+    auto store = x509_store_path(reader, "trustStore", {"ca", "signingAuthority"});
     if (!store) return store.take_error();
     auto subject = reader.string("subject", true);
     if (!subject) return subject.take_error();
+    const std::string prefixed = subject->starts_with("x509.subject:") ? *subject : "x509.subject: " + *subject;
+    auto identity = parse_trusted_identity(prefixed);
+    if (!identity) return reader.error_at("subject", identity.error().message);
     out.trust_store = std::move(*store);
     out.subject = std::move(*subject);
+    out.identity = std::move(*identity);
+    if (reader.has("tsaStore")) {
+        auto tsa = x509_store_path(reader, "tsaStore", {"tsa"});
+        if (!tsa) return tsa.take_error();
+        out.tsa_store = std::move(*tsa);
+    }
+    if (reader.has("level")) {
+        auto level = one_of(reader, "level", {"strict", "permissive"},
+                            "\"strict\" or \"permissive\" (Notation's \"audit\" is the scope's \"mode\": \"audit\"; "
+                            "\"skip\" has no equivalent: every scope verifies signatures)");
+        if (!level) return level.take_error();
+        auto parsed = notation_level(*level);
+        if (!parsed) return reader.error_at("level", parsed.error().message);
+        out.level = *parsed;
+    }
+    if (reader.has("override")) {
+        const Json& value = reader.at("override");
+        if (!value.is_object())
+            return reader.error_at("override", std::string("expected an object, got ") + value.type_name());
+        if (auto ok = parse_x509_override(ObjectReader(value, reader.where(), reader.join("override")), out.level); !ok)
+            return ok.take_error();
+    }
+    if (reader.has("verifyTimestamp")) {
+        auto when = one_of(reader, "verifyTimestamp", {"always", "afterCertExpiry"}, "\"always\" or \"afterCertExpiry\"");
+        if (!when) return when.take_error();
+        out.verify_timestamp_always = *when == "always";
+    }
     return out;
 }
 

@@ -1,5 +1,6 @@
 // The trust directory on the device (DESIGN.md "On the device"): policy.json, the public keys it
-// relies on and the transparency-log keys (rekor/*.pub, sigstore/trusted_root.json), read without
+// relies on, the X.509 stores and CRLs of x509 signers, and the transparency-log keys (rekor/*.pub,
+// sigstore/trusted_root.json), read without
 // following symlinks, with a digest that identifies what was loaded.
 #include <dirent.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -172,6 +174,93 @@ Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& 
     return names;
 }
 
+// Every file directly in `relative` (a named X.509 store, crl/), at most `limit` bytes each, read
+// into `files` for the digest; a symlink, sub-directory or special file is refused by name.
+// `missing` says the directory does not exist.
+Status read_directory_files(int dirfd, const std::string& directory, const std::string& relative,
+                            std::size_t limit, const char* limit_name, std::map<std::string, std::string>& files,
+                            bool& missing) {
+    const std::string shown = directory + "/" + relative;
+    OpenFailure failure;
+    auto opened = open_beneath(dirfd, relative, true, failure);
+    missing = !opened && !failure.symlink && failure.error == ENOENT;
+    if (missing) return {};
+    if (!opened) {
+        return make_error(Errc::config, shown + (failure.symlink ? ": a symbolic link in the path (refused)"
+                                                                 : ": " + std::string(std::strerror(failure.error))));
+    }
+    DIR* dir = ::fdopendir(opened->get());
+    if (dir == nullptr) return make_error(Errc::config, shown + ": " + std::strerror(errno));
+    opened->release();  // owned by `dir` now
+    std::vector<std::string> names;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        if (name != "." && name != "..") names.push_back(name);
+        if (names.size() > kMaxTrustKeyFiles) {
+            ::closedir(dir);
+            return make_error(Errc::config, shown + ": more than kMaxTrustKeyFiles (" +
+                                                std::to_string(kMaxTrustKeyFiles) + ") files");
+        }
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+        auto content = read_beneath(dirfd, directory, relative + "/" + name, limit, limit_name);
+        if (!content) return make_error(Errc::config, content.error().message);
+        files.emplace(relative + "/" + name, std::move(*content));
+    }
+    return {};
+}
+
+// The X.509 stores x509 signers name, and crl/ when there is any x509 signer
+// (docs/trust-policy.md "x509 signers"). A store that does not exist is an error naming the signer.
+Status load_x509_material(int dirfd, const std::string& directory, TrustStore& store,
+                          std::map<std::string, std::string>& files) {
+    bool any_x509 = false;
+    for (std::size_t i = 0; i < store.policy.scopes.size(); ++i) {
+        const auto& signers = store.policy.scopes[i].signers;
+        for (std::size_t j = 0; j < signers.size(); ++j) {
+            if (!signers[j].x509) continue;
+            any_x509 = true;
+            const X509Signer& signer = *signers[j].x509;
+            const std::string json_path = directory + "/policy.json: scopes[" + std::to_string(i) +
+                                          "].signatures.signers[" + std::to_string(j) + "].x509.";
+            const std::string_view kind_name = std::string_view(signer.trust_store).substr(0, signer.trust_store.find('/'));
+            std::vector<std::tuple<std::string, std::string, X509StoreKind>> wanted{
+                {"trustStore", signer.trust_store,
+                 kind_name == "signingAuthority" ? X509StoreKind::signing_authority : X509StoreKind::ca}};
+            if (signer.tsa_store) wanted.emplace_back("tsaStore", *signer.tsa_store, X509StoreKind::tsa);
+            for (const auto& [member, path, kind] : wanted) {
+                if (store.x509_stores.count(path) != 0) continue;
+                bool missing = false;
+                if (auto ok = read_directory_files(dirfd, directory, path, kMaxTrustKeyFileBytes,
+                                                   "kMaxTrustKeyFileBytes", files, missing);
+                    !ok) {
+                    return ok;
+                }
+                if (missing) {
+                    return make_error(Errc::config, json_path + member + ": trust store \"" + path +
+                                                        "\" does not exist in " + directory);
+                }
+                auto loaded = load_x509_store(directory + "/" + path, kind);
+                if (!loaded) return make_error(Errc::config, loaded.error().message);
+                store.x509_stores.emplace(path, std::move(*loaded));
+            }
+        }
+    }
+    if (!any_x509) return {};
+    bool missing = false;
+    if (auto ok = read_directory_files(dirfd, directory, "crl", limits::kMaxTrustCrlFileBytes,
+                                       "kMaxTrustCrlFileBytes", files, missing);
+        !ok || missing) {
+        return ok;
+    }
+    auto crls = load_revocation_lists(directory + "/crl");
+    if (!crls) return make_error(Errc::config, crls.error().message);
+    store.crls = std::move(*crls);
+    return {};
+}
+
 // The raw sha256 of `bytes`: a Rekor v1 log id is sha256(SPKI DER).
 std::string raw_sha256(std::string_view bytes) {
     const std::string hex = digest_of(DigestAlgorithm::sha256, bytes).hex();
@@ -242,6 +331,8 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
             }
         }
     }
+
+    if (auto ok = load_x509_material(dirfd.get(), directory, store, files); !ok) return ok.take_error();
 
     // Transparency-log keys: rekor/*.pub (no validity window) and the tlogs of trusted_root.json.
     auto rekor_files = list_key_files(dirfd.get(), directory, "rekor");
