@@ -25,21 +25,24 @@ std::vector<std::string> lint(const TrustStore& store) {
     std::set<std::string> used_keys;
     for (const Scope& scope : store.policy.scopes) {
         std::set<std::string> key_signers;
+        std::size_t x509_signers = 0;  // verified (Notation), each counts once by name
         for (const SignerSpec& signer : scope.signers) {
             if (signer.key) {
                 used_keys.insert(signer.key->path);
                 key_signers.insert(signer.key->path);
+            } else if (signer.x509) {
+                ++x509_signers;
             } else {
-                warnings.push_back("scope " + scope.name + ": signer " + signer.name + " is a " +
-                                   (signer.sigstore ? "sigstore" : "x509") +
-                                   " signer, which this build does not verify yet: it never counts");
+                warnings.push_back("scope " + scope.name + ": signer " + signer.name +
+                                   " is a sigstore signer, which this build does not verify yet: it never counts");
             }
         }
-        if (static_cast<int>(key_signers.size()) < scope.threshold) {
+        const std::size_t verifiable = key_signers.size() + x509_signers;
+        if (static_cast<int>(verifiable) < scope.threshold) {
             warnings.push_back(
                 "scope " + scope.name + ": threshold " + std::to_string(scope.threshold) +
-                " needs more than the " + std::to_string(key_signers.size()) +
-                " key signer(s) this build can verify: every image is " +
+                " needs more than the " + std::to_string(verifiable) +
+                " key or x509 signer(s) this build can verify: every image is " +
                 (scope.mode == PolicyMode::audit ? "admitted with a failure (audit)" : "refused"));
         }
         if (scope.require_transparency_log && store.rekor_keys.empty()) {

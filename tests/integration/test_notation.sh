@@ -186,6 +186,9 @@ signed good-jws "$WORK/good.jws.sig"
 notation_result "valid JWS referrer: admitted" 0 accepted "$VERIFIED" -- oci:"$WORK/good-jws":clean
 check_eq "valid JWS referrer: the signer counts" "$(jget "$WORK/last.out" "d['images'][0]['trust']['satisfiedSigners']")" '["release"]'
 
+tar -C "$WORK/good-jws" -cf "$WORK/good-jws.tar" .
+notation_result "valid JWS referrer in an oci-archive: admitted" 0 accepted "$VERIFIED" -- oci-archive:"$WORK/good-jws.tar":clean
+
 sign cose release "$CLEAN" "$WORK/good.cose.sig"
 signed good-cose "$WORK/good.cose.sig" unlisted legacy
 notation_result "valid COSE referrer (unlisted, Notation 1.0 config form): admitted" 0 accepted "$VERIFIED" -- oci:"$WORK/good-cose":clean
@@ -231,6 +234,14 @@ with_policy 's/"subject"/"level": "permissive", "subject"/'
 notation_result "revoked leaf (crl/), permissive: admitted with the revocation logged" 0 accepted "$VERIFIED; logged: revocation: $REVOKED" \
     -- oci:"$WORK/revoked":clean
 notation_result "permissive: a valid signature logs nothing" 0 accepted "$VERIFIED" -- oci:"$WORK/good-jws":clean
+
+printf '%s\n' "$POLICY" >"$TRUST/policy.json"
+run_ev policy check --trust "$TRUST"
+check_eq "policy check: an x509 signer is not called unverifiable" "$RC:$(grep -c '^warning' "$WORK/last.out" || true)" "0:0"
+run_ev verify oci:"$RULES/layout":clean --trust "$TRUST" --reference "$REF" --notation-signature "$WORK/good.sig"
+check_eq "--notation-signature with another file name: exit 2" "$RC" 2
+check_eq "--notation-signature with another file name: the error" "$(cat "$WORK/last.err")" \
+    "edgeverify: usage: --notation-signature $WORK/good.sig: the file name must end in .jws.sig (JWS) or .cose.sig (COSE)"
 
 with_policy 's|"ca/acme"|"ca/missing"|'
 run_ev verify oci:"$WORK/good-jws":clean --trust "$TRUST" --reference "$REF"
