@@ -55,9 +55,9 @@ struct SigstoreSigner {
 // A Notation-style signer (docs/trust-policy.md "x509 signers"): a chain anchored in a named
 // store and a leaf whose subject holds the trusted identity.
 struct X509Signer {
-    std::string trust_store;  // "ca/<name>" or "signingAuthority/<name>"
-    std::string subject;      // as written: "C=US, ST=WA, O=Acme, CN=release"
-    TrustedIdentity identity;  // `subject` parsed (parse_trusted_identity)
+    std::string trust_store;               // "ca/<name>" or "signingAuthority/<name>"
+    std::string subject;                   // as written: "C=US, ST=WA, O=Acme, CN=release"
+    TrustedIdentity identity;              // `subject` parsed (parse_trusted_identity)
     std::optional<std::string> tsa_store;  // "tsa/<name>": RFC 3161 countersignatures required
     NotationLevel level;                   // "level" and "override" (strict by default)
     bool verify_timestamp_always = true;   // "verifyTimestamp": "always" | "afterCertExpiry"

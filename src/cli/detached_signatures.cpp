@@ -118,8 +118,9 @@ Expected<std::vector<SignatureCandidate>> read_detached_signatures(const Detache
                                             : path.ends_with(".cose.sig") ? kNotationCoseMediaType
                                                                           : std::string_view();
         if (media_type.empty()) {
-            return make_error(Errc::usage, "--notation-signature " + path +
-                                               ": the file name must end in .jws.sig (JWS) or .cose.sig (COSE)");
+            return make_error(Errc::usage,
+                              "--notation-signature " + path +
+                                  ": the file name must end in .jws.sig (JWS) or .cose.sig (COSE)");
         }
         auto envelope = read_detached_file("--notation-signature", path);
         if (!envelope) return envelope.take_error();

@@ -33,8 +33,9 @@ std::vector<std::string> lint(const TrustStore& store) {
             } else if (signer.x509) {
                 ++x509_signers;
             } else {
-                warnings.push_back("scope " + scope.name + ": signer " + signer.name +
-                                   " is a sigstore signer, which this build does not verify yet: it never counts");
+                warnings.push_back(
+                    "scope " + scope.name + ": signer " + signer.name +
+                    " is a sigstore signer, which this build does not verify yet: it never counts");
             }
         }
         const std::size_t verifiable = key_signers.size() + x509_signers;

@@ -1,6 +1,6 @@
 // `edgeverify verify SOURCE [--trust DIR] [--reference REF] [--signature FILE --payload FILE]
-//  [--bundle FILE [--payload FILE]] [--notation-signature FILE] | --integrity-only [--platform P] [--all-platforms] [--json]
-//  [--max-layer-size BYTES]`.
+//  [--bundle FILE [--payload FILE]] [--notation-signature FILE] | --integrity-only [--platform P]
+//  [--all-platforms] [--json] [--max-layer-size BYTES]`.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -111,10 +111,9 @@ int report_error(const Error& error) {
 }
 
 int run_verify(const std::vector<std::string>& args) {
-    const OptionSpec spec{
-        {"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
-        {"--platform", "--max-layer-size", "--trust", "--reference", "--signature", "--payload", "--bundle",
-         "--notation-signature"}};
+    const OptionSpec spec{{"--integrity-only", "--all-platforms", "--json", "--help", "-h"},
+                          {"--platform", "--max-layer-size", "--trust", "--reference", "--signature",
+                           "--payload", "--bundle", "--notation-signature"}};
     auto parsed = parse_options(args, spec, "verify");
     if (!parsed) {
         // --json promises one JSON document whatever happens, a bad command line included.
@@ -145,7 +144,8 @@ int run_verify(const std::vector<std::string>& args) {
     const bool integrity_only = parsed->has("--integrity-only");
     context.integrity_only = integrity_only;
     const DetachedSignatureFiles detached_files{parsed->value("--signature"), parsed->value("--payload"),
-                                                parsed->value("--bundle"), parsed->value("--notation-signature")};
+                                                parsed->value("--bundle"),
+                                                parsed->value("--notation-signature")};
     if (integrity_only &&
         (parsed->value("--trust") || parsed->value("--reference") || detached_files.any())) {
         return fail(make_error(Errc::usage,

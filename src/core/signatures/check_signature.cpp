@@ -100,7 +100,8 @@ SignatureCheck check_signature(const SignatureCandidate& candidate, const ImageR
     }
     if (candidate.kind == CandidateKind::notation) {
         // The device's clock is the trusted time for certificate validity and expiry.
-        return signatures_detail::check_notation(candidate, scope, store, static_cast<std::int64_t>(std::time(nullptr)));
+        return signatures_detail::check_notation(candidate, scope, store,
+                                                 static_cast<std::int64_t>(std::time(nullptr)));
     }
     return check_simple_signing(candidate, image, reference, scope, store);
 }

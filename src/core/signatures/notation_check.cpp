@@ -23,7 +23,7 @@ std::string logged_steps(const NotationResult& result) {
 // What verify_notation_signature needs for one signer; nullopt when the store is not loaded
 // (load_trust_store refuses such a policy, so this never trusts by accident).
 std::optional<NotationVerification> verification_for(const X509Signer& signer, const Descriptor& artifact,
-                                                      const TrustStore& store, std::int64_t now) {
+                                                     const TrustStore& store, std::int64_t now) {
     NotationVerification how;
     how.artifact = {artifact.media_type, artifact.digest, static_cast<std::uint64_t>(artifact.size)};
     const auto anchors = store.x509_stores.find(signer.trust_store);
@@ -48,8 +48,8 @@ std::optional<NotationVerification> verification_for(const X509Signer& signer, c
 
 }  // namespace
 
-SignatureCheck check_notation(const SignatureCandidate& candidate, const Scope& scope, const TrustStore& store,
-                              std::int64_t now) {
+SignatureCheck check_notation(const SignatureCandidate& candidate, const Scope& scope,
+                              const TrustStore& store, std::int64_t now) {
     SignatureCheck check;
     check.origin = candidate.origin;
     check.kind = "notation";
@@ -61,7 +61,8 @@ SignatureCheck check_notation(const SignatureCandidate& candidate, const Scope& 
     for (const SignerSpec& signer : scope.signers) {
         if (signer.x509) signers.push_back(&signer);
     }
-    if (signers.empty()) return refuse("scope " + scope.name + " has no x509 signer to verify a Notation signature");
+    if (signers.empty())
+        return refuse("scope " + scope.name + " has no x509 signer to verify a Notation signature");
     if (!candidate.subject) return refuse("no artifact descriptor to bind the Notation signature to");
     auto envelope = parse_notation_envelope(candidate.payload, candidate.media_type, candidate.origin);
     if (!envelope) return refuse(describe(envelope.error()));

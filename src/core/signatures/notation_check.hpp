@@ -12,7 +12,7 @@ namespace edgeverify::signatures_detail {
 // (its store, its trusted identity, its level) at `now` (Unix seconds); the first signer that
 // accepts it is satisfied. Refused: no x509 signer in the scope, an envelope that does not parse,
 // or every signer's refusal (integrity, chain, identity, an enforced step), quoted.
-SignatureCheck check_notation(const SignatureCandidate& candidate, const Scope& scope, const TrustStore& store,
-                              std::int64_t now);
+SignatureCheck check_notation(const SignatureCandidate& candidate, const Scope& scope,
+                              const TrustStore& store, std::int64_t now);
 
 }  // namespace edgeverify::signatures_detail

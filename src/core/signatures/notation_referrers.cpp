@@ -43,7 +43,8 @@ public:
         auto text = integrity::document_text(**record, what);
         auto manifest = text ? parse_image_manifest(*text, what) : Expected<ImageManifest>(text.take_error());
         if (!manifest) return strict ? Status(manifest.take_error()) : Status();
-        if (!manifest->subject || !(manifest->subject->digest == subject_) || !is_notation_signature(*manifest)) {
+        if (!manifest->subject || !(manifest->subject->digest == subject_) ||
+            !is_notation_signature(*manifest)) {
             return {};
         }
         if (found_.size() >= limits::kMaxSignaturesPerImage) {
@@ -97,7 +98,8 @@ Status add_unlisted(BlobSource& source, const Digest& subject, NotationReferrers
         auto size = source.file_size(path);
         if (!size || *size > limits::kMaxJsonDocumentBytes) continue;
         auto record = source.file(path);
-        if (!record || !(*record)->content || (*record)->content->find(subject.hex()) == std::string::npos) continue;
+        if (!record || !(*record)->content || (*record)->content->find(subject.hex()) == std::string::npos)
+            continue;
         Descriptor d;
         d.media_type = std::string(media_type::kOciManifest);
         d.digest = *digest;
@@ -108,8 +110,8 @@ Status add_unlisted(BlobSource& source, const Digest& subject, NotationReferrers
 }
 
 // The candidate for one signature manifest: its one envelope layer, or the reason it has none.
-Expected<SignatureCandidate> read_envelope(BlobSource& source, const Descriptor& d, const ImageManifest& manifest,
-                                           const Descriptor& subject) {
+Expected<SignatureCandidate> read_envelope(BlobSource& source, const Descriptor& d,
+                                           const ImageManifest& manifest, const Descriptor& subject) {
     SignatureCandidate candidate;
     candidate.kind = CandidateKind::notation;
     candidate.origin = "notation referrer " + d.digest.str();
@@ -124,7 +126,8 @@ Expected<SignatureCandidate> read_envelope(BlobSource& source, const Descriptor&
     candidate.media_type = layer.media_type;
     if (layer.media_type != kNotationJwsMediaType && layer.media_type != kNotationCoseMediaType) {
         candidate.unreadable = "envelope layer media type " + layer.media_type + " is neither " +
-                               std::string(kNotationJwsMediaType) + " nor " + std::string(kNotationCoseMediaType);
+                               std::string(kNotationJwsMediaType) + " nor " +
+                               std::string(kNotationCoseMediaType);
         return candidate;
     }
     const std::string what = "notation envelope " + layer.digest.str() + " of " + candidate.origin;
@@ -139,7 +142,8 @@ Expected<SignatureCandidate> read_envelope(BlobSource& source, const Descriptor&
 }  // namespace
 
 Expected<Descriptor> notation_subject_descriptor(BlobSource& source, const Digest& digest) {
-    const std::string path = "blobs/" + std::string(digest_algorithm_name(digest.algorithm())) + "/" + digest.hex();
+    const std::string path =
+        "blobs/" + std::string(digest_algorithm_name(digest.algorithm())) + "/" + digest.hex();
     auto record = source.file(path);
     if (!record) return record.take_error();
     auto text = integrity::document_text(**record, path);
@@ -158,7 +162,8 @@ Expected<Descriptor> notation_subject_descriptor(BlobSource& source, const Diges
     return d;
 }
 
-Expected<std::vector<SignatureCandidate>> find_notation_signatures(BlobSource& source, const Digest& subject) {
+Expected<std::vector<SignatureCandidate>> find_notation_signatures(BlobSource& source,
+                                                                   const Digest& subject) {
     std::vector<SignatureCandidate> candidates;
     if (!source.has_file("index.json")) return candidates;  // docker-archive, dir: no referrers
     auto index = signatures::read_index_json(source);

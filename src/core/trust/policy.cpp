@@ -170,10 +170,11 @@ Expected<std::string> one_of(const ObjectReader& reader, const std::string& memb
 Status parse_x509_override(const ObjectReader& reader, NotationLevel& level) {
     if (auto ok = reader.only_keys({"authenticTimestamp", "expiry", "revocation"}); !ok) {
         if (reader.has("authenticity") || reader.has("integrity")) {
-            return reader.error_at(reader.has("authenticity") ? "authenticity" : "integrity",
-                                   "cannot be overridden: a signature counts toward the threshold only when "
-                                   "its integrity and authenticity verify (use the scope's \"mode\": \"audit\" "
-                                   "to admit images while recording failures)");
+            return reader.error_at(
+                reader.has("authenticity") ? "authenticity" : "integrity",
+                "cannot be overridden: a signature counts toward the threshold only when "
+                "its integrity and authenticity verify (use the scope's \"mode\": \"audit\" "
+                "to admit images while recording failures)");
         }
         return ok;
     }
@@ -186,23 +187,29 @@ Status parse_x509_override(const ObjectReader& reader, NotationLevel& level) {
     for (const auto& check : checks) {
         if (!reader.has(check.member)) continue;
         const bool revocation = std::string_view(check.member) == "revocation";
-        auto value = revocation ? one_of(reader, check.member, {"enforce", "log", "skip"}, "\"enforce\", \"log\" or \"skip\"")
+        auto value = revocation ? one_of(reader, check.member, {"enforce", "log", "skip"},
+                                         "\"enforce\", \"log\" or \"skip\"")
                                 : one_of(reader, check.member, {"enforce", "log"}, "\"enforce\" or \"log\"");
         if (!value) return value.take_error();
-        *check.action = *value == "enforce" ? CheckAction::enforce : *value == "log" ? CheckAction::log : CheckAction::skip;
+        *check.action = *value == "enforce" ? CheckAction::enforce
+                        : *value == "log"   ? CheckAction::log
+                                            : CheckAction::skip;
     }
     return {};
 }
 
 Expected<X509Signer> parse_x509(const ObjectReader& reader) {
-    if (auto ok = reader.only_keys({"trustStore", "subject", "tsaStore", "level", "override", "verifyTimestamp"}); !ok)
+    if (auto ok =
+            reader.only_keys({"trustStore", "subject", "tsaStore", "level", "override", "verifyTimestamp"});
+        !ok)
         return ok.take_error();
     X509Signer out;
     auto store = x509_store_path(reader, "trustStore", {"ca", "signingAuthority"});
     if (!store) return store.take_error();
     auto subject = reader.string("subject", true);
     if (!subject) return subject.take_error();
-    const std::string prefixed = subject->starts_with("x509.subject:") ? *subject : "x509.subject: " + *subject;
+    const std::string prefixed =
+        subject->starts_with("x509.subject:") ? *subject : "x509.subject: " + *subject;
     auto identity = parse_trusted_identity(prefixed);
     if (!identity) return reader.error_at("subject", identity.error().message);
     out.trust_store = std::move(*store);
@@ -214,9 +221,10 @@ Expected<X509Signer> parse_x509(const ObjectReader& reader) {
         out.tsa_store = std::move(*tsa);
     }
     if (reader.has("level")) {
-        auto level = one_of(reader, "level", {"strict", "permissive"},
-                            "\"strict\" or \"permissive\" (Notation's \"audit\" is the scope's \"mode\": \"audit\"; "
-                            "\"skip\" has no equivalent: every scope verifies signatures)");
+        auto level =
+            one_of(reader, "level", {"strict", "permissive"},
+                   "\"strict\" or \"permissive\" (Notation's \"audit\" is the scope's \"mode\": \"audit\"; "
+                   "\"skip\" has no equivalent: every scope verifies signatures)");
         if (!level) return level.take_error();
         auto parsed = notation_level(*level);
         if (!parsed) return reader.error_at("level", parsed.error().message);
@@ -226,11 +234,14 @@ Expected<X509Signer> parse_x509(const ObjectReader& reader) {
         const Json& value = reader.at("override");
         if (!value.is_object())
             return reader.error_at("override", std::string("expected an object, got ") + value.type_name());
-        if (auto ok = parse_x509_override(ObjectReader(value, reader.where(), reader.join("override")), out.level); !ok)
+        if (auto ok =
+                parse_x509_override(ObjectReader(value, reader.where(), reader.join("override")), out.level);
+            !ok)
             return ok.take_error();
     }
     if (reader.has("verifyTimestamp")) {
-        auto when = one_of(reader, "verifyTimestamp", {"always", "afterCertExpiry"}, "\"always\" or \"afterCertExpiry\"");
+        auto when = one_of(reader, "verifyTimestamp", {"always", "afterCertExpiry"},
+                           "\"always\" or \"afterCertExpiry\"");
         if (!when) return when.take_error();
         out.verify_timestamp_always = *when == "always";
     }

@@ -178,16 +178,17 @@ Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& 
 // into `files` for the digest; a symlink, sub-directory or special file is refused by name.
 // `missing` says the directory does not exist.
 Status read_directory_files(int dirfd, const std::string& directory, const std::string& relative,
-                            std::size_t limit, const char* limit_name, std::map<std::string, std::string>& files,
-                            bool& missing) {
+                            std::size_t limit, const char* limit_name,
+                            std::map<std::string, std::string>& files, bool& missing) {
     const std::string shown = directory + "/" + relative;
     OpenFailure failure;
     auto opened = open_beneath(dirfd, relative, true, failure);
     missing = !opened && !failure.symlink && failure.error == ENOENT;
     if (missing) return {};
     if (!opened) {
-        return make_error(Errc::config, shown + (failure.symlink ? ": a symbolic link in the path (refused)"
-                                                                 : ": " + std::string(std::strerror(failure.error))));
+        return make_error(Errc::config,
+                          shown + (failure.symlink ? ": a symbolic link in the path (refused)"
+                                                   : ": " + std::string(std::strerror(failure.error))));
     }
     DIR* dir = ::fdopendir(opened->get());
     if (dir == nullptr) return make_error(Errc::config, shown + ": " + std::strerror(errno));
@@ -225,7 +226,8 @@ Status load_x509_material(int dirfd, const std::string& directory, TrustStore& s
             const X509Signer& signer = *signers[j].x509;
             const std::string json_path = directory + "/policy.json: scopes[" + std::to_string(i) +
                                           "].signatures.signers[" + std::to_string(j) + "].x509.";
-            const std::string_view kind_name = std::string_view(signer.trust_store).substr(0, signer.trust_store.find('/'));
+            const std::string_view kind_name =
+                std::string_view(signer.trust_store).substr(0, signer.trust_store.find('/'));
             std::vector<std::tuple<std::string, std::string, X509StoreKind>> wanted{
                 {"trustStore", signer.trust_store,
                  kind_name == "signingAuthority" ? X509StoreKind::signing_authority : X509StoreKind::ca}};

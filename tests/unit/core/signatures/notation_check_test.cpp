@@ -30,7 +30,8 @@ struct NotationStore {
         const std::filesystem::path root = dir.path();
         write_file(root / "policy.json",
                    R"({"version":1,"scopes":[{"name":"fleet","match":"registry.example.com/fleet/*",)"
-                   R"("signatures":{"signers":)" + signers + "}}]}");
+                   R"("signatures":{"signers":)" +
+                       signers + "}}]}");
         write_file(root / "ca/acme/root.pem", read_bytes(kData / "root.crt"));
         if (with_crl) write_file(root / "crl/intermediate.crl", read_bytes(kData / "intermediate.crl"));
     }
@@ -84,7 +85,8 @@ TEST_CASE("notation decision: a verified signature counts once for its x509 sign
 TEST_CASE("notation decision: each x509 signer is tried in order; every refusal is quoted") {
     const NotationStore dir(
         R"([{"name":"other","x509":{"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Other"}},)"
-        R"({"name":"pki","x509":{"trustStore":"ca/acme","subject":)" + kLeaf + "}}]");
+        R"({"name":"pki","x509":{"trustStore":"ca/acme","subject":)" +
+        kLeaf + "}}]");
     const TrustStore store = dir.load();
     const TrustDecision accepted = decide(store, {candidate("es256.jws")});
     CHECK(accepted.satisfied_signers == std::vector<std::string>{"pki"});
@@ -99,26 +101,34 @@ TEST_CASE("notation decision: each x509 signer is tried in order; every refusal 
 
 TEST_CASE("notation decision: a revoked leaf is refused when strict and logged when permissive") {
     const std::string subject = R"("C=US, ST=WA, O=Edgeverify Test, CN=leaf-revoked")";
-    const NotationStore strict(R"([{"name":"pki","x509":{"trustStore":"ca/acme","subject":)" + subject + "}}]", true);
+    const NotationStore strict(
+        R"([{"name":"pki","x509":{"trustStore":"ca/acme","subject":)" + subject + "}}]", true);
     const TrustDecision refused = decide(strict.load(), {candidate("revoked.jws")});
     REQUIRE(refused.failure.has_value());
-    CHECK(refused.signatures.at(0).reason ==
-          "x509 signer pki: untrusted: notation revocation: certificate \"C=US, ST=WA, L=Seattle, O=Edgeverify "
-          "Test, CN=leaf-revoked\" is revoked by " + strict.dir.path() + "/crl/intermediate.crl");
+    CHECK(
+        refused.signatures.at(0).reason ==
+        "x509 signer pki: untrusted: notation revocation: certificate \"C=US, ST=WA, L=Seattle, O=Edgeverify "
+        "Test, CN=leaf-revoked\" is revoked by " +
+            strict.dir.path() + "/crl/intermediate.crl");
 
     const NotationStore permissive(
-        R"([{"name":"pki","x509":{"trustStore":"ca/acme","level":"permissive","subject":)" + subject + "}}]", true);
+        R"([{"name":"pki","x509":{"trustStore":"ca/acme","level":"permissive","subject":)" + subject + "}}]",
+        true);
     const TrustDecision logged = decide(permissive.load(), {candidate("revoked.jws")});
     CHECK_FALSE(logged.failure.has_value());
-    CHECK(logged.signatures.at(0).reason ==
-          "verified with x509 signer pki (trust store ca/acme): signing certificate \"C=US, ST=WA, L=Seattle, "
-          "O=Edgeverify Test, CN=leaf-revoked\"; logged: revocation: certificate \"C=US, ST=WA, L=Seattle, "
-          "O=Edgeverify Test, CN=leaf-revoked\" is revoked by " + permissive.dir.path() + "/crl/intermediate.crl");
+    CHECK(
+        logged.signatures.at(0).reason ==
+        "verified with x509 signer pki (trust store ca/acme): signing certificate \"C=US, ST=WA, L=Seattle, "
+        "O=Edgeverify Test, CN=leaf-revoked\"; logged: revocation: certificate \"C=US, ST=WA, L=Seattle, "
+        "O=Edgeverify Test, CN=leaf-revoked\" is revoked by " +
+            permissive.dir.path() + "/crl/intermediate.crl");
 }
 
 TEST_CASE("notation decision: a scope without x509 signers refuses a Notation signature by name") {
-    const NotationStore dir(R"([{"name":"ci","sigstore":{"issuer":"https://issuer.example","identity":"ci"}}])");
+    const NotationStore dir(
+        R"([{"name":"ci","sigstore":{"issuer":"https://issuer.example","identity":"ci"}}])");
     const TrustDecision decision = decide(dir.load(), {candidate("es256.jws")});
     REQUIRE(decision.failure.has_value());
-    CHECK(decision.signatures.at(0).reason == "scope fleet has no x509 signer to verify a Notation signature");
+    CHECK(decision.signatures.at(0).reason ==
+          "scope fleet has no x509 signer to verify a Notation signature");
 }

@@ -44,8 +44,8 @@ TEST_CASE("x509 signer: the DESIGN.md form parses, strict by default, the subjec
     REQUIRE(signer.has_value());
     CHECK(signer->trust_store == "ca/acme");
     CHECK(signer->subject == "C=US, ST=WA, O=Acme, CN=release");
-    CHECK(signer->identity.attributes ==
-          std::vector<std::pair<std::string, std::string>>{{"C", "US"}, {"ST", "WA"}, {"O", "Acme"}, {"CN", "release"}});
+    CHECK(signer->identity.attributes == std::vector<std::pair<std::string, std::string>>{
+                                             {"C", "US"}, {"ST", "WA"}, {"O", "Acme"}, {"CN", "release"}});
     CHECK(signer->level.authenticity == CheckAction::enforce);
     CHECK(signer->level.revocation == CheckAction::enforce);
     CHECK(signer->level.expiry == CheckAction::enforce);
@@ -73,27 +73,38 @@ TEST_CASE("x509 signer: bad stores, subjects, levels and overrides are refused n
           at + R"(trustStore: "keys/acme": expected "ca/<name>" or "signingAuthority/<name>")");
     CHECK(refusal(R"({"trustStore":"ca/acme/sub","subject":"C=US, ST=WA, O=Acme"})") ==
           at + R"(trustStore: "ca/acme/sub": expected "ca/<name>" or "signingAuthority/<name>")");
-    CHECK(refusal(R"({"trustStore":"ca/..","subject":"C=US, ST=WA, O=Acme"})") ==
-          at + R"(trustStore: "ca/.." must be a path relative to the trust directory (not absolute, no "..", "." or )"
-               R"(empty components))");
+    CHECK(
+        refusal(R"({"trustStore":"ca/..","subject":"C=US, ST=WA, O=Acme"})") ==
+        at +
+            R"(trustStore: "ca/.." must be a path relative to the trust directory (not absolute, no "..", "." or )"
+            R"(empty components))");
     CHECK(refusal(R"({"trustStore":"ca","subject":"C=US, ST=WA, O=Acme"})") ==
           at + R"(trustStore: "ca": expected "ca/<name>" or "signingAuthority/<name>")");
-    CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, O=Acme"})") ==
-          at + R"(subject: trusted identity "x509.subject: C=US, O=Acme": C, ST (or S) and O are required; ST is missing)");
+    CHECK(
+        refusal(R"({"trustStore":"ca/acme","subject":"C=US, O=Acme"})") ==
+        at +
+            R"(subject: trusted identity "x509.subject: C=US, O=Acme": C, ST (or S) and O are required; ST is missing)");
     CHECK(refusal(R"({"trustStore":"ca/acme"})") == at + "subject: required string is missing");
     CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","tsaStore":"ca/acme"})") ==
           at + R"(tsaStore: "ca/acme": expected "tsa/<name>")");
-    CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","level":"audit"})") ==
-          at + R"(level: "audit": expected "strict" or "permissive" (Notation's "audit" is the scope's "mode": "audit"; )"
-               R"("skip" has no equivalent: every scope verifies signatures))");
-    CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","override":{"authenticity":"log"}})") ==
-          at + "override.authenticity: cannot be overridden: a signature counts toward the threshold only when its "
-               "integrity and authenticity verify (use the scope's \"mode\": \"audit\" to admit images while "
-               "recording failures)");
-    CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","override":{"expiry":"skip"}})") ==
-          at + R"(override.expiry: "skip": expected "enforce" or "log")");
-    CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","override":{"Expiry":"log"}})") ==
-          at + "override.Expiry: unknown key");
+    CHECK(
+        refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","level":"audit"})") ==
+        at +
+            R"(level: "audit": expected "strict" or "permissive" (Notation's "audit" is the scope's "mode": "audit"; )"
+            R"("skip" has no equivalent: every scope verifies signatures))");
+    CHECK(
+        refusal(
+            R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","override":{"authenticity":"log"}})") ==
+        at + "override.authenticity: cannot be overridden: a signature counts toward the threshold only when "
+             "its "
+             "integrity and authenticity verify (use the scope's \"mode\": \"audit\" to admit images while "
+             "recording failures)");
+    CHECK(
+        refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","override":{"expiry":"skip"}})") ==
+        at + R"(override.expiry: "skip": expected "enforce" or "log")");
+    CHECK(
+        refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","override":{"Expiry":"log"}})") ==
+        at + "override.Expiry: unknown key");
     CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","verifyTimestamp":"never"})") ==
           at + R"(verifyTimestamp: "never": expected "always" or "afterCertExpiry")");
     CHECK(refusal(R"({"trustStore":"ca/acme","subject":"C=US, ST=WA, O=Acme","trustedIdentities":["*"]})") ==
@@ -130,7 +141,8 @@ TEST_CASE("trust store: a store the policy names that is missing is a config err
     auto store = load_trust_store(dir.path());
     REQUIRE_FALSE(store.has_value());
     CHECK(store.error().code == Errc::config);
-    CHECK(store.error().message == dir.path() + "/policy.json: scopes[0].signatures.signers[0].x509.trustStore: " +
+    CHECK(store.error().message == dir.path() +
+                                       "/policy.json: scopes[0].signatures.signers[0].x509.trustStore: " +
                                        "trust store \"ca/acme\" does not exist in " + dir.path());
 }
 

@@ -40,7 +40,9 @@ std::string signature_manifest(ProbeLayout& layout, const Json& layers, bool leg
     Json manifest{{"schemaVersion", 2},
                   {"mediaType", kManifestType},
                   {"config",
-                   {{"mediaType", legacy ? kNotary : "application/vnd.oci.empty.v1+json"}, {"digest", config}, {"size", 2}}},
+                   {{"mediaType", legacy ? kNotary : "application/vnd.oci.empty.v1+json"},
+                    {"digest", config},
+                    {"size", 2}}},
                   {"layers", layers},
                   {"subject", {{"mediaType", kManifestType}, {"digest", subject}, {"size", 657}}}};
     if (!legacy) manifest["artifactType"] = kNotary;
@@ -55,8 +57,10 @@ Json jws_layer(ProbeLayout& layout, const std::string& bytes) {
 // Stores `manifest` and lists it in index.json; returns its digest.
 std::string list(ProbeLayout& layout, const std::string& manifest) {
     const std::string digest = layout.add_blob(manifest);
-    layout.add_index_entry(
-        Json{{"mediaType", kManifestType}, {"digest", digest}, {"size", manifest.size()}, {"artifactType", kNotary}});
+    layout.add_index_entry(Json{{"mediaType", kManifestType},
+                                {"digest", digest},
+                                {"size", manifest.size()},
+                                {"artifactType", kNotary}});
     return digest;
 }
 
@@ -94,7 +98,8 @@ TEST_CASE("notation referrers: listed in index.json with artifactType") {
 
 TEST_CASE("notation referrers: unlisted, Notation 1.0's config media type form") {
     ProbeLayout layout;
-    const std::string referrer = layout.add_blob(signature_manifest(layout, jws_layer(layout, envelope()), true));
+    const std::string referrer =
+        layout.add_blob(signature_manifest(layout, jws_layer(layout, envelope()), true));
     check_one_jws(notation_of(layout), referrer, layout);
 }
 
@@ -105,19 +110,22 @@ TEST_CASE("notation referrers: through the referrers-tag index sha256-<hex>") {
     const std::string index =
         Json{{"schemaVersion", 2},
              {"mediaType", "application/vnd.oci.image.index.v1+json"},
-             {"manifests", Json::array({{{"mediaType", kManifestType}, {"digest", referrer}, {"size", manifest.size()}}})}}
+             {"manifests",
+              Json::array({{{"mediaType", kManifestType}, {"digest", referrer}, {"size", manifest.size()}}})}}
             .dump();
-    layout.add_index_entry(Json{{"mediaType", "application/vnd.oci.image.index.v1+json"},
-                                {"digest", layout.add_blob(index)},
-                                {"size", index.size()},
-                                {"annotations", {{"org.opencontainers.image.ref.name", "sha256-" + kProbeImageDigest.substr(7)}}}});
+    layout.add_index_entry(Json{
+        {"mediaType", "application/vnd.oci.image.index.v1+json"},
+        {"digest", layout.add_blob(index)},
+        {"size", index.size()},
+        {"annotations", {{"org.opencontainers.image.ref.name", "sha256-" + kProbeImageDigest.substr(7)}}}});
     check_one_jws(notation_of(layout), referrer, layout);
 }
 
 TEST_CASE("notation referrers: a Sigstore bundle referrer and another image's signature are passed over") {
     ProbeLayout layout;
     layout.list_referrer();
-    list(layout, signature_manifest(layout, jws_layer(layout, envelope()), false, "sha256:" + std::string(64, 'c')));
+    list(layout,
+         signature_manifest(layout, jws_layer(layout, envelope()), false, "sha256:" + std::string(64, 'c')));
     auto found = notation_of(layout);
     REQUIRE(found.has_value());
     CHECK(found->empty());
@@ -129,13 +137,15 @@ TEST_CASE("notation referrers: two layers or another media type are listed as un
     two.push_back(two.front());
     const std::string first = list(layout, signature_manifest(layout, two));
     const std::string bytes = envelope();
-    Json other = Json::array({{{"mediaType", "application/json"}, {"digest", layout.add_blob(bytes)}, {"size", bytes.size()}}});
+    Json other = Json::array(
+        {{{"mediaType", "application/json"}, {"digest", layout.add_blob(bytes)}, {"size", bytes.size()}}});
     const std::string second = list(layout, signature_manifest(layout, other, true));
     auto found = notation_of(layout);
     REQUIRE(found.has_value());
     REQUIRE(found->size() == 2);
     CHECK(found->at(0).origin == "notation referrer " + first);
-    CHECK(found->at(0).unreadable == "signature manifest has 2 layers, a Notation signature has exactly one envelope layer");
+    CHECK(found->at(0).unreadable ==
+          "signature manifest has 2 layers, a Notation signature has exactly one envelope layer");
     CHECK(found->at(1).origin == "notation referrer " + second);
     CHECK(found->at(1).unreadable ==
           "envelope layer media type application/json is neither application/jose+json nor application/cose");
