@@ -142,13 +142,13 @@ CLEAN=$(descriptor "$DIGEST_CLEAN")
 RISKY=$(descriptor "$DIGEST_RISKY")
 
 # signed NAME ENVELOPE [ocitool options]: a copy of the rules layout with ENVELOPE attached to the
-# clean image as a Notation referrer.
+# clean image as a Notation referrer (its manifest digest in REFERRER).
 signed() {
     local name=$1 envelope=$2
     shift 2
     rm -rf "$WORK/$name"
     cp -a "$RULES/layout" "$WORK/$name"
-    ocitool add-notation-sig "$WORK/$name" "$DIGEST_CLEAN" "$envelope" "$@" >/dev/null
+    REFERRER=$(ocitool add-notation-sig "$WORK/$name" "$DIGEST_CLEAN" "$envelope" "$@")
 }
 
 # ---------------------------------------------------------------- trust store
@@ -223,6 +223,11 @@ signed other "$WORK/other.jws.sig"
 notation_result "a signature about another image: refused" 1 refused \
     "x509 signer release: signature-invalid: content descriptor mismatch: the signature is for application/vnd.oci.image.manifest.v1+json $DIGEST_RISKY ($(stat -c %s "$RULES/layout/blobs/sha256/${DIGEST_RISKY#sha256:}") bytes), the artifact is application/vnd.oci.image.manifest.v1+json $DIGEST_CLEAN ($(stat -c %s "$RULES/layout/blobs/sha256/${DIGEST_CLEAN#sha256:}") bytes)" \
     -- oci:"$WORK/other":clean
+
+printf '\xd2\x84garbage' >"$WORK/garbage.cose.sig"
+signed garbage "$WORK/garbage.cose.sig"
+notation_result "a malformed COSE envelope: refused" 1 refused \
+    "signature-invalid: notation referrer $REFERRER: CBOR a string runs past the end" -- oci:"$WORK/garbage":clean
 
 sign jws revoked "$CLEAN" "$WORK/revoked.jws.sig"
 signed revoked "$WORK/revoked.jws.sig"
