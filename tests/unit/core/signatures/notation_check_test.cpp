@@ -124,6 +124,30 @@ TEST_CASE("notation decision: a revoked leaf is refused when strict and logged w
             permissive.dir.path() + "/crl/intermediate.crl");
 }
 
+TEST_CASE("notation decision: a tsaStore requires a timestamp unless verifyTimestamp is afterCertExpiry") {
+    const NotationStore always(
+        R"([{"name":"pki","x509":{"trustStore":"ca/acme","tsaStore":"tsa/acme","subject":)" + kLeaf + "}}]");
+    write_file(std::filesystem::path(always.dir.path()) / "tsa/acme/root.pem",
+               read_bytes(kData / "root.crt"));
+    const TrustStore store = always.load();
+    REQUIRE(store.x509_stores.count("tsa/acme") == 1);
+    CHECK(store.x509_stores.at("tsa/acme").kind == X509StoreKind::tsa);
+    const TrustDecision refused = decide(store, {candidate("es256.jws")});
+    REQUIRE(refused.failure.has_value());
+    CHECK(refused.signatures.at(0).reason ==
+          "x509 signer pki: untrusted: notation authenticTimestamp: the policy requires an RFC 3161 "
+          "timestamp and "
+          "the signature has none");
+
+    const NotationStore after(R"([{"name":"pki","x509":{"trustStore":"ca/acme","tsaStore":"tsa/acme",)"
+                              R"("verifyTimestamp":"afterCertExpiry","subject":)" +
+                              kLeaf + "}}]");
+    write_file(std::filesystem::path(after.dir.path()) / "tsa/acme/root.pem", read_bytes(kData / "root.crt"));
+    const TrustDecision accepted = decide(after.load(), {candidate("es256.jws")});
+    CHECK_FALSE(accepted.failure.has_value());
+    CHECK(accepted.signatures.at(0).reason == kVerified);
+}
+
 TEST_CASE("notation decision: a scope without x509 signers refuses a Notation signature by name") {
     const NotationStore dir(
         R"([{"name":"ci","sigstore":{"issuer":"https://issuer.example","identity":"ci"}}])");
