@@ -141,37 +141,50 @@ Expected<PublicKey> parse_key_file(const std::string& content, const std::string
     return key;
 }
 
-// The <subdir>/*.pub file names, sorted; an absent directory holds none.
-Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& directory,
-                                                  const std::string& subdir) {
+// The entries of directory `subdir` whose names end in `suffix` ("" for every entry but "." and
+// ".."), sorted; an absent directory holds none and sets `missing`.
+Expected<std::vector<std::string>> list_entries(int dirfd, const std::string& directory,
+                                                const std::string& subdir, std::string_view suffix,
+                                                bool& missing) {
     std::vector<std::string> names;
     const std::string shown = directory + "/" + subdir;
     OpenFailure failure;
-    auto keys_dir = open_beneath(dirfd, subdir, true, failure);
-    if (!keys_dir) {
+    auto opened = open_beneath(dirfd, subdir, true, failure);
+    missing = !opened && !failure.symlink && failure.error == ENOENT;
+    if (missing) return names;
+    if (!opened) {
         if (failure.symlink) {
-            return make_error(Errc::config, shown +
-                                                ": a symbolic link (refused: keys must live inside "
-                                                "the trust directory)");
+            return make_error(Errc::config,
+                              shown +
+                                  ": a symbolic link (refused: every file of a trust store must "
+                                  "be inside the trust directory)");
         }
-        if (failure.error == ENOENT) return names;
         return make_error(Errc::config, shown + ": " + std::strerror(failure.error));
     }
-    DIR* dir = ::fdopendir(keys_dir->get());
+    DIR* dir = ::fdopendir(opened->get());
     if (dir == nullptr) return make_error(Errc::config, shown + ": " + std::strerror(errno));
-    keys_dir->release();  // owned by `dir` now
+    opened->release();  // owned by `dir` now
     while (const dirent* entry = ::readdir(dir)) {
         const std::string name = entry->d_name;
-        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".pub") == 0) names.push_back(name);
+        if (name == "." || name == ".." || name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+        names.push_back(name);
         if (names.size() > kMaxTrustKeyFiles) {
             ::closedir(dir);
             return make_error(Errc::config, shown + ": more than kMaxTrustKeyFiles (" +
-                                                std::to_string(kMaxTrustKeyFiles) + ") key files");
+                                                std::to_string(kMaxTrustKeyFiles) + ") " +
+                                                (suffix.empty() ? "files" : std::string(suffix) + " files"));
         }
     }
     ::closedir(dir);
     std::sort(names.begin(), names.end());
     return names;
+}
+
+// The <subdir>/*.pub file names, sorted; an absent directory holds none.
+Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& directory,
+                                                  const std::string& subdir) {
+    bool missing = false;
+    return list_entries(dirfd, directory, subdir, ".pub", missing);
 }
 
 // Every file directly in `relative` (a named X.509 store, crl/), at most `limit` bytes each, read
@@ -180,32 +193,9 @@ Expected<std::vector<std::string>> list_key_files(int dirfd, const std::string& 
 Status read_directory_files(int dirfd, const std::string& directory, const std::string& relative,
                             std::size_t limit, const char* limit_name,
                             std::map<std::string, std::string>& files, bool& missing) {
-    const std::string shown = directory + "/" + relative;
-    OpenFailure failure;
-    auto opened = open_beneath(dirfd, relative, true, failure);
-    missing = !opened && !failure.symlink && failure.error == ENOENT;
-    if (missing) return {};
-    if (!opened) {
-        return make_error(Errc::config,
-                          shown + (failure.symlink ? ": a symbolic link in the path (refused)"
-                                                   : ": " + std::string(std::strerror(failure.error))));
-    }
-    DIR* dir = ::fdopendir(opened->get());
-    if (dir == nullptr) return make_error(Errc::config, shown + ": " + std::strerror(errno));
-    opened->release();  // owned by `dir` now
-    std::vector<std::string> names;
-    while (const dirent* entry = ::readdir(dir)) {
-        const std::string name = entry->d_name;
-        if (name != "." && name != "..") names.push_back(name);
-        if (names.size() > kMaxTrustKeyFiles) {
-            ::closedir(dir);
-            return make_error(Errc::config, shown + ": more than kMaxTrustKeyFiles (" +
-                                                std::to_string(kMaxTrustKeyFiles) + ") files");
-        }
-    }
-    ::closedir(dir);
-    std::sort(names.begin(), names.end());
-    for (const std::string& name : names) {
+    auto names = list_entries(dirfd, directory, relative, "", missing);
+    if (!names) return names.take_error();
+    for (const std::string& name : *names) {
         auto content = read_beneath(dirfd, directory, relative + "/" + name, limit, limit_name);
         if (!content) return make_error(Errc::config, content.error().message);
         files.emplace(relative + "/" + name, std::move(*content));
