@@ -243,6 +243,16 @@ notation_result "permissive: a valid signature logs nothing" 0 accepted "$VERIFI
 printf '%s\n' "$POLICY" >"$TRUST/policy.json"
 run_ev policy check --trust "$TRUST"
 check_eq "policy check: an x509 signer is not called unverifiable" "$RC:$(grep -c '^warning' "$WORK/last.out" || true)" "0:0"
+mkdir -p "$TRUST/tsa/acme"
+cp "$PKI/root.crt" "$TRUST/tsa/acme/root.pem"
+with_policy 's/"subject"/"tsaStore": "tsa\/acme", "subject"/'
+run_ev policy check --trust "$TRUST"
+check_eq "policy check: a tsaStore is warned about" "$RC:$(grep '^warning' "$WORK/last.out" || true)" \
+    "0:warning: scope fleet: signer release names tsaStore tsa/acme, and this build does not verify RFC 3161 timestamps: its signatures are refused unless the authenticTimestamp step only logs"
+notation_result "tsaStore: a signature without a timestamp is refused" 1 refused \
+    'x509 signer release: untrusted: notation authenticTimestamp: the policy requires an RFC 3161 timestamp and the signature has none' \
+    -- oci:"$WORK/good-jws":clean
+printf '%s\n' "$POLICY" >"$TRUST/policy.json"
 run_ev verify oci:"$RULES/layout":clean --trust "$TRUST" --reference "$REF" --notation-signature "$WORK/good.sig"
 check_eq "--notation-signature with another file name: exit 2" "$RC" 2
 check_eq "--notation-signature with another file name: the error" "$(cat "$WORK/last.err")" \
