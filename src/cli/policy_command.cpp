@@ -32,11 +32,13 @@ std::vector<std::string> lint(const TrustStore& store) {
                 key_signers.insert(signer.key->path);
             } else if (signer.x509) {
                 ++x509_signers;
-                if (signer.x509->tsa_store && signer.x509->level.authentic_timestamp == CheckAction::enforce) {
-                    warnings.push_back("scope " + scope.name + ": signer " + signer.name + " names tsaStore " +
-                                       *signer.x509->tsa_store +
-                                       ", and this build does not verify RFC 3161 timestamps: its signatures are "
-                                       "refused unless the authenticTimestamp step only logs");
+                if (signer.x509->tsa_store &&
+                    signer.x509->level.authentic_timestamp == CheckAction::enforce) {
+                    warnings.push_back(
+                        "scope " + scope.name + ": signer " + signer.name + " names tsaStore " +
+                        *signer.x509->tsa_store +
+                        ", and this build does not verify RFC 3161 timestamps: its signatures are "
+                        "refused unless the authenticTimestamp step only logs");
                 }
             } else {
                 warnings.push_back(
