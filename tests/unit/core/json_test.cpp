@@ -23,6 +23,29 @@ TEST_SUITE("json") {
         CHECK((*j)["c"] == "d");
     }
 
+    TEST_CASE("every value keeps its place: arrays in order, objects by key, number kinds") {
+        auto j = parse_json_strict(R"({"a":[1,-2,3.5,"x",true,false,null,[],{}],"b":{"c":{"d":[{"e":1}]}},"u":18446744073709551615})", "doc");
+        REQUIRE(j);
+        CHECK(j->dump() == R"({"a":[1,-2,3.5,"x",true,false,null,[],{}],"b":{"c":{"d":[{"e":1}]}},"u":18446744073709551615})");
+        CHECK((*j)["u"].is_number_unsigned());
+        CHECK((*j)["a"][1].is_number_integer());
+        CHECK(*parse_json_strict("\"top\"", "doc") == "top");
+        CHECK(*parse_json_strict("7", "doc") == 7);
+    }
+
+    TEST_CASE("a long array of objects is read whole (a large vulnerability feed)") {
+        std::string text = "[";
+        for (int i = 0; i < 100000; ++i) text += (i ? ",{\"id\":" : "{\"id\":") + std::to_string(i) + ",\"k\":\"v\"}";
+        text += "]";
+        auto j = parse_json_strict(text, "feed");
+        REQUIRE(j);
+        REQUIRE(j->size() == 100000);
+        CHECK((*j)[0]["id"] == 0);
+        CHECK((*j)[99999]["id"] == 99999);
+        check_error(parse_json_strict(text.substr(0, text.size() - 1) + ",{\"id\":1,\"id\":2}]", "feed"),
+                    Errc::json_duplicate_key, "feed: duplicate key \"id\" in an object");
+    }
+
     TEST_CASE("a duplicate key is refused and named") {
         check_error(parse_json_strict(R"({"a":1,"a":2})", "manifest X"), Errc::json_duplicate_key,
                     "manifest X: duplicate key \"a\"");
