@@ -17,7 +17,7 @@ namespace edgeverify {
 // One signature considered, accepted or refused, and why.
 struct SignatureCheck {
     std::string origin;
-    std::string kind;              // "cosign" (simple signing) or "sigstore-bundle"
+    std::string kind;              // "cosign" (simple signing), "sigstore-bundle" or "notation"
     bool accepted = false;
     std::string signer;            // the signer it satisfied, when accepted
     std::string reason;            // why it was refused, or what was verified
