@@ -131,14 +131,21 @@ std::string raw_sha256(std::string_view bytes) {
 // The log id a key may carry: sha256(SPKI DER) (Rekor v1, every ECDSA/RSA log), or for an
 // Ed25519 log the C2SP signed-note key id sha256(origin || "\n" || 0x01 || key), origin being the
 // host of baseUrl (Rekor v2, as the production trusted root writes it).
-bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json& tlog) {
-    if (key_id == raw_sha256(key.spki_der())) return true;
-    if (key.type() != KeyType::ed25519 || key.spki_der().size() < 32) return false;
+// The host of a tlog's baseUrl ("https://log2025-1.rekor.sigstore.dev" -> its host), "" without one.
+std::string base_url_host(const Json& tlog) {
     const auto base_url = tlog.find("baseUrl");
-    if (base_url == tlog.end() || !base_url->is_string()) return false;
+    if (base_url == tlog.end() || !base_url->is_string()) return {};
     std::string host = base_url->get<std::string>();
     if (const auto scheme = host.find("://"); scheme != std::string::npos) host.erase(0, scheme + 3);
     if (const auto slash = host.find('/'); slash != std::string::npos) host.resize(slash);
+    return host;
+}
+
+bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json& tlog) {
+    if (key_id == raw_sha256(key.spki_der())) return true;
+    if (key.type() != KeyType::ed25519 || key.spki_der().size() < 32) return false;
+    const std::string host = base_url_host(tlog);
+    if (host.empty()) return false;
     const std::string raw_key = key.spki_der().substr(key.spki_der().size() - 32);
     return key_id == raw_sha256(host + "\n\x01" + raw_key);
 }
@@ -160,7 +167,7 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
     auto key = parse_public_key_der(*spki, origin);
     if (!key) return reader.error(key_path + ".rawBytes", key.error().message);
 
-    RekorKey result{origin, std::move(*key), {}, {}, {}};
+    RekorKey result{origin, std::move(*key), {}, {}, {}, base_url_host(tlog)};
     const auto valid_for = public_key->find("validFor");
     const std::string window_path = key_path + ".validFor";
     if (valid_for == public_key->end()) return reader.error(window_path + ".start", "missing");

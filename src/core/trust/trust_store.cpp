@@ -254,7 +254,7 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         auto key = parse_key_file(*content, directory + "/" + relative);
         if (!key) return key.take_error();
         std::string log_id = raw_sha256(key->spki_der());
-        store.rekor_keys.push_back(RekorKey{relative, std::move(*key), std::move(log_id), {}, {}});
+        store.rekor_keys.push_back(RekorKey{relative, std::move(*key), std::move(log_id), {}, {}, {}});
         files.emplace(relative, std::move(*content));
     }
     const std::string root_path = "sigstore/trusted_root.json";
