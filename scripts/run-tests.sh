@@ -54,7 +54,7 @@ export -f configure_and_build ctest_label
 # A full run takes far less than its budgets (docs/testing.md); stage() never lets one run past
 # the CI limit (5400 s).
 stage "dependencies" 480 scripts/install-deps.sh all
-stage "build (Release, -Werror)" 1000 configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
+stage "build (Release, -Werror)" 1200 configure_and_build "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 stage "unit tests" 150 ctest_label "$BUILD_DIR" unit
 if [ -f ../shared/vectors/oci-image-layouts/cases.json ]; then
     stage "conformance vectors" 90 ctest_label "$BUILD_DIR" conformance
@@ -64,7 +64,7 @@ else
     sanitized_labels='unit'
 fi
 stage "integration (real tools)" 840 ctest_label "$BUILD_DIR" integration
-stage "build (ASan+UBSan)" 1000 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DEDGEVERIFY_SANITIZE=ON
+stage "build (ASan+UBSan)" 1300 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug -DEDGEVERIFY_SANITIZE=ON
 stage "unit + conformance (ASan)" 460 ctest --test-dir "$ASAN_BUILD_DIR" -L "$sanitized_labels" -j "$JOBS" --output-on-failure --no-tests=error
 
 # The suite cross-built for arm64 and run under QEMU, as `make test-arm64` (docs/cross-compiling.md):

@@ -63,6 +63,20 @@ Status verify_signature(const PublicKey& key, std::string_view message, std::str
 Status verify_signature_prehashed(const PublicKey& key, const Digest& digest, std::string_view signature,
                                   SignatureScheme scheme = SignatureScheme::key_default);
 
+// Notary Project signature algorithms (RFC 7518 JWS names; COSE -37..-39, -7, -35, -36).
+// RSASSA-PSS uses MGF1 with the same hash; ECDSA signatures are raw R||S of fixed width.
+enum class NotaryAlgorithm { ps256, ps384, ps512, es256, es384, es512 };
+std::string_view notary_algorithm_name(NotaryAlgorithm algorithm);  // "PS256", ...
+// The one algorithm a key signs with (FORMATS.md C.5): RSA 2048/3072/4096 -> PS256/384/512,
+// P-256/P-384/P-521 -> ES256/384/512. Any other key -> Errc::unsupported_key.
+Expected<NotaryAlgorithm> notary_algorithm_for_key(const PublicKey& key);
+// PSS salt: signers use the hash length (COSE requires it); JWS verifiers in Go accept any.
+enum class PssSalt { hash_length, any };
+// A bad or malformed signature -> Errc::signature_invalid; `algorithm` not the key's ->
+// Errc::signature_invalid naming both.
+Status verify_notary_signature(const PublicKey& key, NotaryAlgorithm algorithm, std::string_view message,
+                               std::string_view signature, PssSalt salt = PssSalt::hash_length);
+
 // A signing key (ECDSA P-256 for `edgeverify sign`/`keygen`; P-384 and RSA accepted on input).
 class PrivateKey {
 public:
@@ -94,5 +108,7 @@ Expected<PrivateKey> generate_ecdsa_p256_key();
 // Strict base64 (RFC 4648, padding required, no whitespace) and its encoder.
 Expected<std::string> base64_decode(std::string_view text, std::string_view where);
 std::string base64_encode(std::string_view bytes);
+// RFC 7515 base64url without padding (JWS): '-' and '_', no '=', zero trailing bits.
+Expected<std::string> base64url_decode(std::string_view text, std::string_view where);
 
 }  // namespace edgeverify

@@ -80,6 +80,11 @@ inline constexpr std::size_t kMaxFeedVulnerabilities = 50000;
 inline constexpr std::size_t kMaxFeedAffectedPerEntry = 256;
 inline constexpr std::size_t kMaxFeedVersionsPerAffected = 4096;
 inline constexpr std::size_t kMaxFeedStringBytes = 256;
+// Vulnerability attestations (docs/rules.md "vulnerabilityAttestation"): DSSE envelopes read for
+// one image (cosign .att layers plus DSSE bundle referrers of the vuln predicate type), and
+// findings read from one scan result. Each envelope is also bounded by kMaxJsonDocumentBytes.
+inline constexpr std::size_t kMaxAttestationsPerImage = 100;
+inline constexpr std::size_t kMaxAttestationFindings = 50000;
 // state_dir/floors.json (anti-rollback floors) and its repositories.
 inline constexpr std::size_t kMaxFloorsFileBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxFloorRepositories = 10000;

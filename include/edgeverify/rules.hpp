@@ -13,6 +13,7 @@
 #include "edgeverify/json.hpp"
 #include "edgeverify/state.hpp"
 #include "edgeverify/trust_policy.hpp"
+#include "edgeverify/vuln_attestation.hpp"
 #include "edgeverify/vulnerability_feed.hpp"
 
 namespace edgeverify {
@@ -61,6 +62,16 @@ struct VulnerabilitiesRule {
     std::vector<std::string> allow;  // vulnerability ids that never fail
 };
 
+// The signed vulnerability attestation gate: a cosign vuln/v1 in-toto statement about the image,
+// signed with one of `keys`, recent enough, with no finding at or above `min_severity`.
+struct VulnerabilityAttestationRule {
+    RuleMode mode = RuleMode::enforce;
+    std::vector<std::string> keys;  // trust-store keys ("keys/scanner.pub") that may sign the attestation
+    Severity min_severity = Severity::low;  // findings at or above it (and UNKNOWN ones) fail
+    std::optional<std::int64_t> max_scan_age_days;
+    std::vector<std::string> allow;  // vulnerability ids that never fail
+};
+
 struct RulesPolicy {
     std::optional<TrustedBasesRule> trusted_bases;
     std::optional<RegistriesRule> registries;
@@ -69,6 +80,7 @@ struct RulesPolicy {
     std::optional<RollbackRule> rollback;
     std::optional<LeastPrivilegeRule> least_privilege;
     std::optional<VulnerabilitiesRule> vulnerabilities;
+    std::optional<VulnerabilityAttestationRule> vulnerability_attestation;
 };
 
 // Strict, like the rest of policy.json: unknown keys, wrong types, negative numbers, empty or
@@ -96,6 +108,9 @@ struct RuleContext {
     std::optional<std::int64_t> time_floor;    // newest trusted time seen (state_dir/time_floor)
     std::optional<Json> rollback_floor;        // floors.json entry of the repository, when any
     const VulnerabilityFeed* vulnerability_feed = nullptr;  // verified; nullptr: the store has none
+    // Found beside the image (unverified) and the store whose keys verify them.
+    const std::vector<AttestationCandidate>* attestations = nullptr;
+    const TrustStore* store = nullptr;
 };
 
 // The checks themselves. `failed` is the outcome a violated rule gets (fail or audit-fail).
@@ -109,6 +124,8 @@ RuleResult check_rollback(const RollbackRule& rule, const ImageFacts& facts, con
 RuleResult check_least_privilege(const LeastPrivilegeRule& rule, const ImageFacts& facts, RuleOutcome failed);
 RuleResult check_vulnerabilities(const VulnerabilitiesRule& rule, const ImageFacts& facts, const RuleContext& context,
                                  RuleOutcome failed);
+RuleResult check_vulnerability_attestation(const VulnerabilityAttestationRule& rule, const RuleContext& context,
+                                           RuleOutcome failed);
 
 // Every configured rule, in the order of docs/rules.md. A violated rule is `fail` when both the
 // rule and the scope enforce, `audit-fail` otherwise.

@@ -38,6 +38,9 @@ struct TrustDecision {
     std::vector<SignatureCheck> signatures;
     std::optional<Error> failure;  // why the policy is not satisfied (kept in audit mode too)
     std::vector<RuleResult> rules;  // image rules of the scope (apply_image_rules), docs/rules.md
+    // Vulnerability attestations found for the image, unverified; collected only when the scope
+    // has a vulnerabilityAttestation rule, which verifies them (docs/rules.md).
+    std::vector<AttestationCandidate> attestations;
 
     bool admits() const { return !failure || mode == PolicyMode::audit; }
 };

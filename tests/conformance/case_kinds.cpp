@@ -1,7 +1,7 @@
 // Case kinds of the OCI layout set (oci-layout, docker-archive, manifest-parse,
 // platform-select; see ../shared/vectors/oci-image-layouts/SOURCE.md for their semantics) and
 // the dispatch to the signature shapes of containers-image-cosign (cosign_cases.cpp) and
-// cosign-v3-oci-bundle (bundle_cases.cpp).
+// cosign-v3-oci-bundle (bundle_cases.cpp), and notation-go (notation_cases.cpp).
 #include "case_kinds.hpp"
 
 #include <fstream>
@@ -112,6 +112,10 @@ CaseOutcome run_case(const Json& c, const fs::path& base) {
     if (kind == "platform-select") return check_platform_selection(c, path);
     if (kind == "rekor-set") return run_rekor_set_case(c, base, expected == Verdict::valid);
     if (kind == "x509-at-time") return run_x509_at_time_case();
+    if (kind == "truststore-load") return run_notation_store_case(c, base, expected == Verdict::valid);
+    if (kind.empty() && c.contains("envelope") && c.contains("trust_policy")) {
+        return run_notation_case(c, base, expected == Verdict::valid);
+    }
     if (kind.empty() && c.contains("bundle") && c.contains("artifact_digest")) {
         return run_bundle_case(c, base, expected == Verdict::valid);
     }

@@ -24,6 +24,12 @@ CaseOutcome run_signed_image_case(const Json& c, const std::filesystem::path& ba
 // the bundle judged by check_signature() for an image with that digest (bundle_cases.cpp).
 CaseOutcome run_bundle_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
 
+// notation-go shape (no "kind"; "envelope", "envelope_media_type", "trust_policy",
+// "truststore_root", "target_descriptor"): a Notation envelope under a Notation trust policy
+// (notation_cases.cpp); and "truststore-load": loading one named Notation trust store.
+CaseOutcome run_notation_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
+CaseOutcome run_notation_store_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
+
 // "rekor-set": a Rekor SET and its entry body against a Rekor key (FORMATS.md A.7).
 CaseOutcome run_rekor_set_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
 // "x509-at-time": fails with the reason while X.509 path validation is not implemented (issue 8).

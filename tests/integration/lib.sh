@@ -41,6 +41,20 @@ _it_cleanup() {
 }
 trap _it_cleanup EXIT
 
+make_server_pki() {  # make_server_pki DIR: DIR/ca.{key,pem} (a test CA), DIR/server.{key,pem} for DNS:localhost
+    local dir=$1
+    mkdir -p "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$TEST_NAME CA" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+        -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null
+    [ -s "$dir/server.pem" ] || bail "openssl did not make the server certificate"
+}
+
 require_tools() {
     local t
     for t in "$@"; do

@@ -186,6 +186,40 @@ def cmd_add_cosign_sig(args):
     print(manifest_digest)
 
 
+def cmd_add_cosign_att(args):
+    """add-cosign-att LAYOUT TAG_DIGEST PREDICATE_TYPE ENVELOPE_FILE...: add a cosign legacy
+    attestation manifest tagged sha256-<hex of TAG_DIGEST>.att, one DSSE envelope layer
+    (application/vnd.dsse.envelope.v1+json) per file, annotated as cosign attest writes them (an
+    empty dev.cosignproject.cosign/signature and the predicateType)."""
+    lay = Layout(args[0])
+    tag_digest, predicate_type, files = args[1], args[2], args[3:]
+    layers = []
+    for path in files:
+        with open(path, "rb") as f:
+            envelope = f.read()
+        layers.append({"mediaType": "application/vnd.dsse.envelope.v1+json", "digest": lay.write_blob(envelope),
+                       "size": len(envelope),
+                       "annotations": {"dev.cosignproject.cosign/signature": "", "predicateType": predicate_type}})
+    config = dumps({"architecture": "", "os": "", "config": {},
+                    "rootfs": {"type": "layers", "diff_ids": [layer["digest"] for layer in layers]}})
+    config_digest = lay.write_blob(config)
+    manifest = dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                      "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                 "digest": config_digest, "size": len(config)},
+                      "layers": layers})
+    manifest_digest = lay.write_blob(manifest)
+    index_path = os.path.join(lay.root, "index.json")
+    with open(index_path) as f:
+        index = json.load(f)
+    index["manifests"].append({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                               "digest": manifest_digest, "size": len(manifest),
+                               "annotations": {"org.opencontainers.image.ref.name":
+                                               tag_digest.replace(":", "-", 1) + ".att"}})
+    with open(index_path, "wb") as f:
+        f.write(dumps(index))
+    print(manifest_digest)
+
+
 # ---------------------------------------------------------------- subcommands: inspection
 
 def cmd_info(args):
@@ -577,6 +611,7 @@ COMMANDS = {
     "deep-index": cmd_deep_index,
     "gzip-file": cmd_gzip_file,
     "add-cosign-sig": cmd_add_cosign_sig,
+    "add-cosign-att": cmd_add_cosign_att,
     "add-blob": cmd_add_blob,
     "add-index-entry": cmd_add_index_entry,
 }

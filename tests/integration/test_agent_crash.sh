@@ -39,15 +39,7 @@ containerd_start
 
 # --- PKI for the receiver (openssl CLI), keys and trust store, the device --------------------------
 mkdir -p "$PKI" "$WORK/keys" "$WORK/trust/keys"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=crash-ca" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -addext basicConstraints=critical,CA:TRUE \
-    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
-    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
-    -extfile "$PKI/server.ext" -out "$PKI/server.pem" 2>/dev/null
-[ -s "$PKI/server.pem" ] || bail "openssl did not make the server certificate"
+make_server_pki "$PKI"
 
 run_ev keygen --out "$WORK/keys/release"
 [ "$RC" -eq 0 ] || bail "keygen"

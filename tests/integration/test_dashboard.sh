@@ -56,15 +56,7 @@ LABEL_NOTE='<b>not bold</b>'
 # --- certificates (openssl CLI): a test CA and the server's leaf for DNS:localhost --------------
 PKI="$WORK/pki"
 mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=dashboard test CA" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -addext basicConstraints=critical,CA:TRUE \
-    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
-    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
-    -extfile "$PKI/server.ext" -out "$PKI/server.pem" 2>/dev/null
-[ -s "$PKI/server.pem" ] || bail "openssl did not make the server certificate"
+make_server_pki "$PKI"
 # Chromium does not know the test CA: it accepts exactly this server key (SPKI pin), nothing else.
 SERVER_SPKI=$(openssl x509 -in "$PKI/server.pem" -pubkey -noout | openssl pkey -pubin -outform der |
     openssl dgst -sha256 -binary | base64)

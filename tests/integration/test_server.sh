@@ -3,7 +3,8 @@
 # real agent uploader (edgeverify-uploader-driver) emptying its outbox into the server, per-item
 # results over curl (duplicate, signature-invalid, device-unknown, 413), operator tokens (401),
 # zero-touch enrollment (pending -> 423 -> accept -> stored), revocation (403), /healthz, /metrics
-# and the dashboard files. The server is stopped by its PID.
+# and the dashboard files; then tls.clientCa: no certificate or one from another CA gets no
+# answer, the uploader with its client certificate is stored. The server is stopped by its PID.
 source "$(dirname "$0")/lib.sh"
 require_tools openssl curl
 
@@ -23,15 +24,7 @@ trap 'rc=$?; set +e; _stop_server; (exit "$rc"); _it_cleanup' EXIT  # keeps the 
 
 PKI="$WORK/pki"
 mkdir -p "$PKI"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=test-ca" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.pem" -addext basicConstraints=critical,CA:TRUE \
-    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
-    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/server.ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
-    -extfile "$PKI/server.ext" -out "$PKI/server.pem" 2>/dev/null
-[ -s "$PKI/server.pem" ] || bail "openssl did not make the server certificate"
+make_server_pki "$PKI"
 
 # --- devices: a (enrolled by the CLI), b (never enrolled), c (zero-touch) ------------------------
 for d in a b c; do
@@ -165,5 +158,42 @@ rc=$?
 set -e
 SERVER_PID=
 check_eq "SIGTERM stops the server with exit 0" "$rc" 0
+
+# --- tls.clientCa: devices must present a certificate chaining to it ----------------------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=device-ca" \
+    -keyout "$PKI/device-ca.key" -out "$PKI/device-ca.pem" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+for who in device rogue; do
+    ca=device-ca && [ "$who" == rogue ] && ca=ca  # rogue: issued by the server CA, not the device CA
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" \
+        -keyout "$PKI/$who.key" -out "$PKI/$who.csr" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >"$PKI/client.ext"
+    openssl x509 -req -in "$PKI/$who.csr" -CA "$PKI/$ca.pem" -CAkey "$PKI/$ca.key" -CAcreateserial -days 2 \
+        -extfile "$PKI/client.ext" -out "$PKI/$who.pem" 2>/dev/null
+done
+"$PYTHON" - "$WORK/server.json" "$PKI/device-ca.pem" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["tls"]["clientCa"] = sys.argv[2]; json.dump(c, open(sys.argv[1], "w"))
+PY
+"${SRV[@]}" >"$WORK/server-mtls.log" 2>&1 &
+SERVER_PID=$!
+mtls_up() { "${CURL[@]}" -f --cert "$PKI/device.pem" --key "$PKI/device.key" "$URL/healthz"; }
+wait_until 15 mtls_up || { cat "$WORK/server-mtls.log"; bail "the server with tls.clientCa did not start"; }
+code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$URL/healthz" || true)
+check_eq "clientCa: no client certificate, no answer" "$code" 000
+code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' --cert "$PKI/rogue.pem" --key "$PKI/rogue.key" "$URL/healthz" || true)
+check_eq "clientCa: a certificate from another CA, no answer" "$code" 000
+printf '{"stateDir": "%s", "server": {"url": "%s", "caFile": "%s", "clientCertFile": "%s", "clientKeyFile": "%s", "timeoutSeconds": 5, "backoffInitialSeconds": 1, "backoffMaxSeconds": 2}}\n' \
+    "$WORK/c" "$URL" "$PKI/ca.pem" "$PKI/device.pem" "$PKI/device.key" >"$WORK/agent-c-mtls.json"
+set +e
+"$DRIVER" --state "$WORK/c" --config "$WORK/agent-c-mtls.json" --enqueue 2 --until-empty --timeout 30 >"$WORK/driver-mtls.out" 2>&1
+rc=$?
+set -e
+check_eq "clientCa: the uploader with its client certificate empties the outbox" "$rc" 0
+check_eq "clientCa: c's reports stored (1 before, 2 now)" "$(db_count "SELECT COUNT(*) FROM reports WHERE device_id='$ID_C'")" 3
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=
+
 [ "$FAILURES" == 0 ] || tail -20 "$WORK/server.log"
 finish

@@ -59,6 +59,22 @@ Expected<std::string> base64_decode(std::string_view text, std::string_view wher
     return out;
 }
 
+Expected<std::string> base64url_decode(std::string_view text, std::string_view where) {
+    if (text.size() % 4 == 1) return base64_error(where, "base64url length leaves a dangling character");
+    std::string standard;
+    standard.reserve(text.size() + 2);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // '+', '/' and padding belong to standard base64, not to RFC 7515's base64url.
+        if (c == '+' || c == '/' || c == '=') {
+            return base64_error(where, "character outside the base64url alphabet at offset " + std::to_string(i));
+        }
+        standard.push_back(c == '-' ? '+' : c == '_' ? '/' : c);
+    }
+    while (standard.size() % 4 != 0) standard.push_back('=');
+    return base64_decode(standard, where);
+}
+
 std::string base64_encode(std::string_view bytes) {
     std::string out;
     out.reserve((bytes.size() + 2) / 3 * 4);

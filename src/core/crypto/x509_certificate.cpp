@@ -1,161 +1,171 @@
-// Strict DER parsing of the X.509 v3 certificate fields Sigstore verification uses (x509.hpp):
-// the signed TBS bytes, names, validity, key and extensions. No crypto library is involved.
-#include <string>
+// X.509 certificate parsing through mbedTLS x509_crt: the fields the checks need are copied out;
+// the extension list (criticality, unknown OIDs: mbedTLS 2.28 keeps neither) comes from
+// x509_extensions.cpp. Signatures on certificates are verified by mbedTLS too.
+#include <mbedtls/oid.h>
+#include <mbedtls/x509_crt.h>
+
+#include <cstdio>
 
 #include "crypto/der.hpp"
+#include "crypto/key_impl.hpp"
+#include "crypto/pem.hpp"
+#include "crypto/x509_extensions.hpp"
 #include "edgeverify/x509.hpp"
 
 namespace edgeverify {
 namespace {
 
-using crypto::DerReader;
+struct Crt {
+    Crt() { mbedtls_x509_crt_init(&crt); }
+    ~Crt() { mbedtls_x509_crt_free(&crt); }
+    Crt(const Crt&) = delete;
+    Crt& operator=(const Crt&) = delete;
+    mbedtls_x509_crt crt;
+};
 
-constexpr std::uint8_t kBoolean = 0x01;
-constexpr std::uint8_t kUtcTime = 0x17;
-constexpr std::uint8_t kGeneralizedTime = 0x18;
-constexpr std::uint8_t kVersionTag = 0xA0;
-constexpr std::uint8_t kIssuerUidTag = 0x81;
-constexpr std::uint8_t kSubjectUidTag = 0x82;
-constexpr std::uint8_t kExtensionsTag = 0xA3;
-
-std::int64_t days_from_civil(int year, int month, int day) {  // Howard Hinnant's algorithm
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const int yoe = year - static_cast<int>(era * 400);
-    const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+std::string_view view(const mbedtls_x509_buf& buf) {
+    return {reinterpret_cast<const char*>(buf.p), buf.len};
 }
 
-bool number(std::string_view text, std::size_t at, std::size_t count, int& value) {
-    value = 0;
-    for (std::size_t i = at; i < at + count; ++i) {
-        if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
-        value = value * 10 + (text[i] - '0');
-    }
-    return true;
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-// UTCTime "YYMMDDHHMMSSZ" (RFC 5280: YY < 50 is 20YY) or GeneralizedTime "YYYYMMDDHHMMSSZ".
-std::optional<std::int64_t> read_time(DerReader& reader) {
-    int year = 0;
-    std::string_view text;
-    if (auto utc = reader.read(kUtcTime)) {
-        text = *utc;
-        if (text.size() != 13 || !number(text, 0, 2, year)) return std::nullopt;
-        year += year < 50 ? 2000 : 1900;
-        text.remove_prefix(2);
-    } else if (auto general = reader.read(kGeneralizedTime)) {
-        text = *general;
-        if (text.size() != 15 || !number(text, 0, 4, year)) return std::nullopt;
-        text.remove_prefix(4);
-    } else {
-        return std::nullopt;
-    }
-    int month, day, hour, minute, second;
-    if (!number(text, 0, 2, month) || !number(text, 2, 2, day) || !number(text, 4, 2, hour) ||
-        !number(text, 6, 2, minute) || !number(text, 8, 2, second) || text[10] != 'Z' || month < 1 ||
-        month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-        return std::nullopt;
-    }
-    return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+std::int64_t unix_seconds(const mbedtls_x509_time& t) {
+    return days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
+           t.hour * 3600 + t.min * 60 + t.sec;
 }
 
-std::optional<std::string> read_algorithm(DerReader& reader) {
-    auto algorithm = reader.read(crypto::kDerSequence);
-    if (!algorithm) return std::nullopt;
-    DerReader inner(*algorithm);
-    auto oid = inner.read(crypto::kDerOid);
-    if (!oid) return std::nullopt;
-    std::string dotted = crypto::oid_to_string(*oid);
-    if (dotted.empty()) return std::nullopt;
-    return dotted;
+std::string short_name(const mbedtls_x509_buf& oid) {
+    const char* name = nullptr;
+    if (mbedtls_oid_get_attr_short_name(&oid, &name) == 0 && name != nullptr) {
+        const std::string text = name;
+        return text == "emailAddress" ? "E" : text;
+    }
+    return crypto::oid_to_string(view(oid));
 }
 
-bool read_extensions(std::string_view explicit_contents, std::vector<CertificateExtension>& out) {
-    auto list = crypto::der_single(explicit_contents, crypto::kDerSequence);
-    if (!list) return false;
-    DerReader reader(*list);
-    while (!reader.empty()) {
-        auto extension = reader.read(crypto::kDerSequence);
-        if (!extension) return false;
-        DerReader fields(*extension);
-        auto oid = fields.read(crypto::kDerOid);
-        if (!oid) return false;
-        CertificateExtension parsed{crypto::oid_to_string(*oid), false, {}};
-        if (auto critical = fields.read(kBoolean)) {
-            if (critical->size() != 1) return false;
-            parsed.critical = static_cast<std::uint8_t>((*critical)[0]) == 0xFF;
-        }
-        auto value = fields.read(crypto::kDerOctetString);
-        if (!value || !fields.empty() || parsed.oid.empty()) return false;
-        parsed.value = std::string(*value);
-        for (const CertificateExtension& seen : out)
-            if (seen.oid == parsed.oid) return false;  // RFC 5280: at most one instance
-        out.push_back(std::move(parsed));
-    }
-    return true;
+std::string hash_name(mbedtls_md_type_t md) {
+    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md);
+    if (info == nullptr) return "unknown";
+    std::string name = mbedtls_md_get_name(info);
+    for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return name;
 }
 
 }  // namespace
 
-const CertificateExtension* Certificate::extension(std::string_view oid) const {
-    for (const CertificateExtension& e : extensions)
-        if (e.oid == oid) return &e;
-    return nullptr;
+Expected<Certificate> parse_certificate_der(std::string_view der, std::string_view where) {
+    Crt holder;
+    mbedtls_x509_crt& crt = holder.crt;
+    const int ret = mbedtls_x509_crt_parse_der(&crt, reinterpret_cast<const unsigned char*>(der.data()), der.size());
+    if (ret != 0) {
+        return make_error(Errc::key_malformed,
+                          std::string(where) + ": not an X.509 certificate (" + crypto::mbedtls_error_text(ret) + ")");
+    }
+    if (crt.raw.len != der.size()) {
+        return make_error(Errc::key_malformed, std::string(where) + ": bytes after the certificate");
+    }
+    Certificate out;
+    out.der = std::string(der);
+    out.tbs_der = std::string(view(crt.tbs));
+    out.spki_der = std::string(view(crt.pk_raw));
+    out.subject_der = std::string(view(crt.subject_raw));
+    out.issuer_der = std::string(view(crt.issuer_raw));
+    for (const mbedtls_x509_name* name = &crt.subject; name != nullptr; name = name->next) {
+        if (name->oid.p == nullptr) continue;
+        out.subject.emplace_back(short_name(name->oid), std::string(view(name->val)));
+    }
+    for (const auto& [key, value] : out.subject) {
+        if (!out.subject_text.empty()) out.subject_text += ", ";
+        out.subject_text += key + "=" + value;
+    }
+    out.not_before = unix_seconds(crt.valid_from);
+    out.not_after = unix_seconds(crt.valid_to);
+    for (std::size_t i = 0; i < crt.serial.len; ++i) {
+        char hex[3];
+        std::snprintf(hex, sizeof hex, "%02x", crt.serial.p[i]);
+        out.serial_hex += hex;
+    }
+    out.version = crt.version;
+    out.has_basic_constraints = (crt.ext_types & MBEDTLS_X509_EXT_BASIC_CONSTRAINTS) != 0;
+    out.is_ca = out.has_basic_constraints && crt.ca_istrue != 0;
+    // mbedTLS stores pathLenConstraint + 1, and 0 when absent.
+    out.max_path_length = crt.max_pathlen > 0 ? crt.max_pathlen - 1 : -1;
+    out.has_key_usage = (crt.ext_types & MBEDTLS_X509_EXT_KEY_USAGE) != 0;
+    out.key_usage = crt.key_usage;
+    out.has_extended_key_usage = (crt.ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) != 0;
+    for (const mbedtls_x509_sequence* usage = &crt.ext_key_usage; usage != nullptr && usage->buf.p != nullptr;
+         usage = usage->next) {
+        out.extended_key_usage.push_back(crypto::oid_to_string(view(usage->buf)));
+    }
+    out.signature_hash = hash_name(crt.sig_md);
+    if (auto ok = crypto::read_certificate_extensions(view(crt.v3_ext), out, where); !ok) return ok.take_error();
+    return out;
 }
 
-Expected<Certificate> parse_certificate_der(std::string_view der, std::string_view where) {
-    const auto malformed = [&](const char* what) {
-        return make_error(Errc::schema_violation, std::string(where) + ": certificate: " + what);
-    };
-    Certificate cert;
-    cert.der = std::string(der);
-    auto outer = crypto::der_single(der, crypto::kDerSequence);
-    if (!outer) return malformed("not one DER SEQUENCE");
-    DerReader top(*outer);
-    auto tbs = top.read_element(crypto::kDerSequence);
-    if (!tbs) return malformed("no TBSCertificate");
-    cert.tbs_der = std::string(*tbs);
-    auto algorithm = read_algorithm(top);
-    if (!algorithm) return malformed("bad signatureAlgorithm");
-    cert.signature_algorithm = std::move(*algorithm);
-    auto signature = top.read(crypto::kDerBitString);
-    if (!signature || signature->empty() || (*signature)[0] != 0 || !top.empty())
-        return malformed("bad signatureValue");
-    cert.signature = std::string(signature->substr(1));
-
-    DerReader fields(*crypto::der_single(*tbs, crypto::kDerSequence));
-    auto version = fields.read(kVersionTag);
-    if (!version || *version != std::string_view("\x02\x01\x02", 3)) return malformed("not an X.509 v3 certificate");
-    if (!fields.read(crypto::kDerInteger)) return malformed("bad serialNumber");
-    auto inner_algorithm = read_algorithm(fields);
-    if (!inner_algorithm || *inner_algorithm != cert.signature_algorithm)
-        return malformed("TBS signature algorithm differs from the outer one");
-    auto issuer = fields.read_element(crypto::kDerSequence);
-    if (!issuer) return malformed("bad issuer");
-    cert.issuer_der = std::string(*issuer);
-    auto validity = fields.read(crypto::kDerSequence);
-    if (!validity) return malformed("bad validity");
-    DerReader window(*validity);
-    auto not_before = read_time(window);
-    auto not_after = read_time(window);
-    if (!not_before || !not_after || !window.empty()) return malformed("bad validity time");
-    cert.not_before = *not_before;
-    cert.not_after = *not_after;
-    auto subject = fields.read_element(crypto::kDerSequence);
-    if (!subject) return malformed("bad subject");
-    cert.subject_der = std::string(*subject);
-    auto spki = fields.read_element(crypto::kDerSequence);
-    if (!spki) return malformed("bad subjectPublicKeyInfo");
-    cert.spki_der = std::string(*spki);
-    (void)fields.read(kIssuerUidTag);
-    (void)fields.read(kSubjectUidTag);
-    if (auto extensions = fields.read(kExtensionsTag)) {
-        if (!read_extensions(*extensions, cert.extensions)) return malformed("bad extensions");
+Expected<std::vector<Certificate>> parse_certificates_file(std::string_view content, std::string_view where) {
+    std::vector<Certificate> out;
+    if (content.find("-----BEGIN") == std::string_view::npos) {
+        auto cert = parse_certificate_der(content, where);
+        if (!cert) return cert.take_error();
+        out.push_back(std::move(*cert));
+        return out;
     }
-    if (!fields.empty()) return malformed("trailing data in TBSCertificate");
-    return cert;
+    std::string_view rest = content;
+    while (rest.find("-----BEGIN") != std::string_view::npos) {
+        const std::size_t end_marker = rest.find("-----END");
+        const std::size_t line_end = end_marker == std::string_view::npos ? end_marker : rest.find('\n', end_marker);
+        const std::string_view block = rest.substr(0, line_end == std::string_view::npos ? rest.size() : line_end + 1);
+        auto pem = crypto::pem_decode(block, where);
+        if (!pem) return pem.take_error();
+        if (pem->label != "CERTIFICATE") {
+            return make_error(Errc::key_malformed,
+                              std::string(where) + ": PEM block \"" + pem->label + "\" is not a CERTIFICATE");
+        }
+        auto cert = parse_certificate_der(pem->der, where);
+        if (!cert) return cert.take_error();
+        out.push_back(std::move(*cert));
+        rest.remove_prefix(block.size());
+    }
+    if (rest.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        return make_error(Errc::key_malformed, std::string(where) + ": text after the last certificate");
+    }
+    return out;
+}
+
+Expected<PublicKey> certificate_public_key(const Certificate& cert, std::string_view where) {
+    return parse_public_key_der(cert.spki_der, where);
+}
+
+Status verify_certificate_signature(const Certificate& subject, const Certificate& issuer) {
+    Crt child, parent;
+    if (mbedtls_x509_crt_parse_der(&child.crt, reinterpret_cast<const unsigned char*>(subject.der.data()),
+                                   subject.der.size()) != 0 ||
+        mbedtls_x509_crt_parse_der(&parent.crt, reinterpret_cast<const unsigned char*>(issuer.der.data()),
+                                   issuer.der.size()) != 0) {
+        return make_error(Errc::internal, "a parsed certificate no longer parses");
+    }
+    const mbedtls_x509_crt& c = child.crt;
+    if (c.sig_md != MBEDTLS_MD_SHA256 && c.sig_md != MBEDTLS_MD_SHA384 && c.sig_md != MBEDTLS_MD_SHA512) {
+        return make_error(Errc::signature_invalid, "certificate \"" + subject.subject_text + "\" is signed with " +
+                                                       subject.signature_hash + " (only SHA-2 is accepted)");
+    }
+    unsigned char hash[64];
+    const std::size_t length = crypto::hash_message(c.sig_md, view(c.tbs), hash);
+    if (length == 0) return make_error(Errc::internal, "certificate hash failed");
+    const int ret = mbedtls_pk_verify_ext(c.sig_pk, c.sig_opts, &parent.crt.pk, c.sig_md, hash, length, c.sig.p, c.sig.len);
+    if (ret != 0) {
+        return make_error(Errc::signature_invalid, "certificate \"" + subject.subject_text +
+                                                       "\" is not signed by \"" + issuer.subject_text + "\"");
+    }
+    return {};
 }
 
 }  // namespace edgeverify

@@ -61,7 +61,21 @@ Status apply_image_rules(const IntegrityReport& report, std::vector<TrustDecisio
             }
             context.vulnerability_feed = feed ? &*feed : nullptr;
         }
-        if ((*policy)->freshness || ((*policy)->vulnerabilities && (*policy)->vulnerabilities->max_feed_age_days)) {
+        if (const auto& attestation_rule = (*policy)->vulnerability_attestation) {
+            for (std::size_t k = 0; k < attestation_rule->keys.size(); ++k) {
+                if (store.keys.contains(attestation_rule->keys[k])) continue;
+                return make_error(Errc::config, store.directory + "/policy.json: scopes[" + decision.scope +
+                                                    "].rules.vulnerabilityAttestation.keys[" + std::to_string(k) +
+                                                    "]: \"" + attestation_rule->keys[k] +
+                                                    "\" is not a key of the trust store");
+            }
+            context.attestations = &decision.attestations;
+            context.store = &store;
+        }
+        const bool needs_time_floor =
+            (*policy)->freshness || ((*policy)->vulnerabilities && (*policy)->vulnerabilities->max_feed_age_days) ||
+            ((*policy)->vulnerability_attestation && (*policy)->vulnerability_attestation->max_scan_age_days);
+        if (needs_time_floor) {
             auto floor = read_time_floor(state);
             if (!floor) return floor.take_error();
             context.time_floor = *floor;

@@ -200,6 +200,9 @@ std::vector<RuleResult> evaluate_rules(const RulesPolicy& policy, PolicyMode sco
     if (policy.vulnerabilities)
         results.push_back(check_vulnerabilities(*policy.vulnerabilities, facts, context,
                                                 failed(policy.vulnerabilities->mode)));
+    if (policy.vulnerability_attestation)
+        results.push_back(check_vulnerability_attestation(*policy.vulnerability_attestation, context,
+                                                          failed(policy.vulnerability_attestation->mode)));
     return results;
 }
 

@@ -1,6 +1,6 @@
-// X.509 parsing, path validation at a verified time and the Fulcio identity (x509.hpp), on a real
-// Fulcio leaf of sigstore-conformance and the production trusted root's CA chain, read in place.
-// Without the vectors each case says so and passes.
+// The Sigstore side of x509.hpp: the extension list, path validation at a verified time and the
+// Fulcio identity, on a real Fulcio leaf of sigstore-conformance and the production trusted root's
+// CA chain, read in place. Without the vectors each case says so and passes.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -72,9 +72,11 @@ TEST_CASE("x509: a Fulcio leaf parses with its 10-minute window, code-signing EK
     CHECK(f->leaf.not_before == 1710869186);  // 2024-03-19T17:26:26Z, as openssl prints it
     CHECK(f->leaf.not_after - f->leaf.not_before == 600);
     CHECK(has_code_signing_eku(f->leaf));
-    CHECK_FALSE(is_ca(f->leaf));
-    CHECK(is_ca(f->chain[0]));
-    CHECK(is_ca(f->chain[1]));
+    CHECK(has_code_signing_eku(f->chain[0]));  // sigstore-intermediate lists it too
+    CHECK_FALSE(has_code_signing_eku(f->chain[1]));  // the root has no extendedKeyUsage
+    CHECK_FALSE(f->leaf.is_ca);
+    CHECK(f->chain[0].is_ca);
+    CHECK(f->chain[1].is_ca);
     CHECK(certificate_san(f->leaf) ==
           "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/"
           "extremely-dangerous-oidc-beacon.yml@refs/heads/main");
@@ -82,6 +84,17 @@ TEST_CASE("x509: a Fulcio leaf parses with its 10-minute window, code-signing EK
     const CertificateExtension* san = f->leaf.extension("2.5.29.17");
     REQUIRE(san != nullptr);
     CHECK(san->critical);
+    const CertificateExtension* issuer = f->leaf.extension("1.3.6.1.4.1.57264.1.8");
+    REQUIRE(issuer != nullptr);
+    CHECK_FALSE(issuer->critical);
+    CHECK(issuer->value == "\x0C\x2B" "https://token.actions.githubusercontent.com");
+    const CertificateExtension* sct = f->leaf.extension("1.3.6.1.4.1.11129.2.4.2");
+    REQUIRE(sct != nullptr);  // the embedded SCT list, kept for B.4 step 5
+    CHECK_FALSE(sct->critical);
+    CHECK(f->leaf.extension("1.2.3.4") == nullptr);
+    // The TBS bytes sit right after the outer SEQUENCE header (30 82 LL LL) of the certificate.
+    CHECK(f->leaf.der.compare(4, f->leaf.tbs_der.size(), f->leaf.tbs_der) == 0);
+    CHECK(f->leaf.tbs_der.find(f->leaf.spki_der) != std::string::npos);
 }
 
 TEST_CASE("x509: the path validates at the integrated time, and not after the leaf expired") {
@@ -100,22 +113,43 @@ TEST_CASE("x509: the path validates at the integrated time, and not after the le
 TEST_CASE("x509: a broken link, a leaf as issuer, or a missing intermediate is refused") {
     auto f = load();
     if (!f) return;
-    Certificate tampered = f->leaf;
-    tampered.tbs_der[tampered.tbs_der.size() - 5] ^= 1;
-    auto broken = verify_path_at(tampered, f->chain, f->integrated_time);
+    // A byte near the end of the TBS (inside the SCT list, which still parses) flipped.
+    std::string der = f->leaf.der;
+    der[4 + f->leaf.tbs_der.size() - 5] ^= 1;
+    auto tampered = parse_certificate_der(der, "tampered");
+    REQUIRE(tampered);
+    auto broken = verify_path_at(*tampered, f->chain, f->integrated_time);
     CHECK(broken.error().code == Errc::signature_invalid);
     auto skipped = verify_path_at(f->leaf, {f->chain[1]}, f->integrated_time);
     CHECK(skipped.error().code == Errc::signature_invalid);  // issuer name is the intermediate's
     auto leaf_issuer = verify_path_at(f->chain[0], {f->leaf}, f->integrated_time);
     CHECK(leaf_issuer.error().message == "CA certificate 0 is not a CA");
+    CHECK(verify_path_at(f->leaf, {}, f->integrated_time).error().code == Errc::untrusted);
 }
 
-TEST_CASE("x509: malformed certificates are schema violations") {
-    CHECK(parse_certificate_der("", "c").error().message == "c: certificate: not one DER SEQUENCE");
-    CHECK(parse_certificate_der(std::string("\x30\x03\x02\x01\x01", 5), "c").error().message ==
-          "c: certificate: no TBSCertificate");
+TEST_CASE("x509: malformed certificates are key_malformed, as every certificate error") {
+    CHECK(parse_certificate_der("", "c").error().code == Errc::key_malformed);
+    CHECK(parse_certificate_der(std::string("\x30\x03\x02\x01\x01", 5), "c").error().code == Errc::key_malformed);
     auto f = load();
     if (!f) return;
     std::string truncated = f->leaf.der.substr(0, f->leaf.der.size() - 1);
-    CHECK(parse_certificate_der(truncated, "c").error().code == Errc::schema_violation);
+    auto cut = parse_certificate_der(truncated, "c");
+    REQUIRE_FALSE(cut);
+    CHECK(cut.error().code == Errc::key_malformed);
+    CHECK(cut.error().message.starts_with("c: not an X.509 certificate ("));
+}
+
+TEST_CASE("x509: an extension OID repeated is malformed (RFC 5280 4.2), though mbedTLS ignores unknown ones") {
+    auto f = load();
+    if (!f) return;
+    // Rename the legacy issuer extension .1.1 to .1.8, which the leaf already has: same length.
+    const std::string legacy_issuer("\x06\x0a\x2b\x06\x01\x04\x01\x83\xbf\x30\x01\x01", 12);
+    std::string der = f->leaf.der;
+    const std::size_t at = der.find(legacy_issuer);
+    REQUIRE(at != std::string::npos);
+    der[at + legacy_issuer.size() - 1] = '\x08';
+    auto twice = parse_certificate_der(der, "c");
+    REQUIRE_FALSE(twice);
+    CHECK(twice.error().code == Errc::key_malformed);
+    CHECK(twice.error().message == "c: certificate extensions: 1.3.6.1.4.1.57264.1.8 appears twice");
 }

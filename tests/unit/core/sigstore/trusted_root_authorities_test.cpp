@@ -88,7 +88,7 @@ TEST_CASE("trusted root authorities: missing start, empty chain, bad certificate
     CHECK(message(R"({"certificateAuthorities":[{"certChain":{"certificates":[]},"validFor":{"start":"2021-01-01T00:00:00Z"}}]})") ==
           "r.json: certificateAuthorities[0].certChain.certificates: missing or empty");
     CHECK(message(R"({"certificateAuthorities":[{"certChain":{"certificates":[{"rawBytes":"AAAA"}]}}]})") ==
-          "r.json: certificateAuthorities[0].certChain.certificates[0].rawBytes: certificateAuthorities[0].certChain.certificates[0]: certificate: not one DER SEQUENCE");
+          "r.json: certificateAuthorities[0].certChain.certificates[0].rawBytes: certificateAuthorities[0].certChain.certificates[0]: not an X.509 certificate (mbedTLS error -0x2180)");
     CHECK(message(R"({"certificateAuthorities":[{"extra":1}]})") == "r.json: certificateAuthorities[0].extra: unknown member");
     auto empty = parse_trusted_root_authorities(R"({"tlogs":[]})", "r.json", "certificateAuthorities");
     REQUIRE(empty);
