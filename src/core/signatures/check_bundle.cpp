@@ -1,7 +1,7 @@
 // A Sigstore bundle (FORMATS.md B) against one image and the scope's key signers: what it binds
 // (checked first, so "not this image" never depends on the key material), then the signature with
 // a trusted key, then its Rekor evidence (Merkle inclusion proofs with their signed checkpoints,
-// and SETs). Key-based bundles only; keyless waits for issue 8.
+// and SETs). Keyless bundles: the Fulcio leaf at the SET's integrated time (check_keyless.cpp).
 #include <set>
 #include <utility>
 
@@ -145,6 +145,36 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
     return std::nullopt;
 }
 
+// A keyless bundle: the leaf's key verifies the signature, the Rekor entries verify and bind the
+// leaf, and a SET-verified integrated time is the time the leaf's path and identity are judged at
+// (RFC 3161 timestamps are not verified yet, so they give no time). Embedded SCTs are not checked.
+std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& signed_content,
+                                         const SignatureCandidate& candidate, const Scope& scope,
+                                         const TrustStore& store, SignatureCheck& check) {
+    if (auto refusal = keyless_chain_refusal(bundle.certificates, candidate.origin)) return refusal;
+    auto leaf = parse_certificate_der(bundle.certificates.front(), candidate.origin + " signing certificate");
+    if (!leaf) return describe(leaf.error());
+    auto key = certificate_public_key(*leaf, candidate.origin + " signing certificate");
+    if (!key) return describe(key.error());
+    if (auto verified = verify_with(*key, signed_content); !verified) {
+        return "the signature does not verify with the signing certificate's key: " + describe(verified.error());
+    }
+    signed_content.binding.signature = std::string(signed_content.signature);
+    signed_content.binding.public_key_der = leaf->der;
+    std::string note;
+    if (auto refusal = check_tlog_entries(bundle, signed_content.binding, candidate, store, check, note)) {
+        return refusal;
+    }
+    if (!check.integrated_time) {
+        return "a keyless (Fulcio certificate) signature needs a verified signing time, and no Rekor SET "
+               "verified" + (note.empty() ? std::string() : " (" + note + ")") +
+               "; RFC 3161 timestamps are not verified by this build";
+    }
+    if (auto refusal = keyless_leaf_refusal(*leaf, *check.integrated_time, scope, store, check)) return refusal;
+    check.reason += "; Rekor SET verified with " + check.transparency_log + "; embedded SCTs not verified";
+    return std::nullopt;
+}
+
 }  // namespace
 
 SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResult& image,
@@ -170,7 +200,12 @@ SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResu
     if (unbound) return refuse(*unbound);
 
     if (bundle->material != BundleMaterial::public_key) {
-        return refuse("keyless (certificate) bundles need Fulcio verification, not in this build (issue 8)");
+        if (auto refusal = check_keyless(*bundle, signed_content, candidate, scope, store, check)) {
+            check.signer.clear();
+            return refuse("keyless (Fulcio certificate) bundle: " + *refusal);
+        }
+        check.accepted = true;
+        return check;
     }
     const std::string& hint = bundle->public_key_hint;
     std::string unsupported;

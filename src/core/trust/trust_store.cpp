@@ -269,6 +269,9 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
                                                      : " (" + std::string(errc_name(error.code)) + ")"));
         }
         for (auto& key : *tlogs) store.rekor_keys.push_back(std::move(key));
+        auto authorities = parse_trusted_root_authorities(*root, root_path, "certificateAuthorities");
+        if (!authorities) return make_error(Errc::config, directory + "/" + authorities.error().message);
+        store.certificate_authorities = std::move(*authorities);
         files.emplace(root_path, std::move(*root));
     } else if (root.error().code != Errc::not_found) {
         return make_error(Errc::config, root.error().message);
