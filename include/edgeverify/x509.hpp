@@ -138,7 +138,8 @@ Status check_leaf_requirements(const Certificate& leaf, LeafPurpose purpose);
 // Validates leaf -> chain[0] -> ... -> chain.back() (a trusted_root.json certChain: intermediates
 // first, the trust anchor last, whose own signature is not checked) at `time`, never the wall
 // clock: every validity window contains `time` (both ends inclusive), every issuer is a CA
-// (basicConstraints cA=true), each certificate's issuer name is the next one's subject and its
+// (basicConstraints cA=true; keyCertSign when it has keyUsage; its pathLenConstraint not
+// exceeded), each certificate's issuer name is the next one's subject and its
 // signature verifies with the next one's key (verify_certificate_signature). Errors:
 // Errc::untrusted naming the certificate outside its window or not a CA; Errc::signature_invalid
 // for a link whose name or signature does not match.

@@ -28,6 +28,14 @@ Status verify_path_at(const Certificate& leaf, const std::vector<Certificate>& c
         const std::string which = name_of(i + 1);
         if (auto e = outside_window(chain[i], which, time)) return *e;
         if (!chain[i].is_ca) return make_error(Errc::untrusted, which + " is not a CA");
+        if (chain[i].has_key_usage && (chain[i].key_usage & key_usage::key_cert_sign) == 0) {
+            return make_error(Errc::untrusted, which + " has a keyUsage without keyCertSign");
+        }
+        // chain[0..i-1] are the CA certificates below chain[i] (RFC 5280 pathLenConstraint).
+        if (chain[i].max_path_length >= 0 && static_cast<int>(i) > chain[i].max_path_length) {
+            return make_error(Errc::untrusted, which + " allows " + std::to_string(chain[i].max_path_length) +
+                                                   " CA certificates below it, the path has " + std::to_string(i));
+        }
         if (child->issuer_der != chain[i].subject_der) {
             return make_error(Errc::signature_invalid, name_of(i) + " is not issued by " + which +
                                                            ": its issuer name is not that certificate's subject");

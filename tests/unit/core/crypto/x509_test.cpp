@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "edgeverify/json.hpp"
+#include "unit/core/notation/notation_fixtures.hpp"
 #include "edgeverify/x509.hpp"
 
 using namespace edgeverify;
@@ -152,4 +153,16 @@ TEST_CASE("x509: an extension OID repeated is malformed (RFC 5280 4.2), though m
     REQUIRE_FALSE(twice);
     CHECK(twice.error().code == Errc::key_malformed);
     CHECK(twice.error().message == "c: certificate extensions: 1.3.6.1.4.1.57264.1.8 appears twice");
+}
+
+TEST_CASE("x509: verify_path_at enforces the issuers' pathLenConstraint (Notation fixtures, no vectors needed)") {
+    using notation_test::certificate;
+    const Certificate intermediate = certificate("intermediate.crt"), root = certificate("root.crt");
+    CHECK(verify_path_at(certificate("leaf.crt"), {intermediate, root}, notation_test::kNow));
+    // sub-ca sits below the pathlen:0 intermediate, so the leaf's path has one CA too many.
+    auto deep = verify_path_at(certificate("leaf-under-sub-ca.crt"), {certificate("sub-ca.crt"), intermediate, root},
+                               notation_test::kNow);
+    REQUIRE_FALSE(deep);
+    CHECK(deep.error().code == Errc::untrusted);
+    CHECK(deep.error().message == "CA certificate 1 allows 0 CA certificates below it, the path has 1");
 }
