@@ -24,6 +24,7 @@ struct RekorKey {
     std::string log_id;   // raw sha256 of the key's SPKI DER (32 bytes)
     std::optional<std::int64_t> valid_from;   // unix seconds, inclusive (trusted_root validFor)
     std::optional<std::int64_t> valid_until;  // unix seconds, inclusive
+    std::string log_host;  // host of the trusted_root baseUrl (a Rekor v2 checkpoint's origin); "" for rekor/*.pub
 };
 
 // The `tlogs` of a trusted_root.json (FORMATS.md B.3) as Rekor keys, origin

@@ -13,6 +13,7 @@
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
 #include "edgeverify/rekor.hpp"
+#include "edgeverify/tlog_proof.hpp"
 
 namespace edgeverify {
 
@@ -33,7 +34,8 @@ struct BundleTlogEntry {
     std::string version;  // "0.0.1", ...
     RekorSignedEntry entry;          // body, times, log id; signed_entry_timestamp empty without a promise
     bool has_inclusion_promise = false;
-    bool has_inclusion_proof = false;  // present (the Merkle proof itself is checked by issue 8)
+    bool has_inclusion_proof = false;  // present: inclusion_proof holds it
+    std::optional<InclusionProof> inclusion_proof;  // verified by verify_inclusion (tlog_proof.hpp)
 };
 
 enum class BundleMaterial { public_key, certificate_chain, certificate };

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgeverify/certificate_authorities.hpp"
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/digest.hpp"
 #include "edgeverify/error.hpp"
@@ -108,6 +109,8 @@ struct TrustStore {
     std::map<std::string, TrustedKey> keys;  // by relative path
     // rekor/*.pub and the tlogs of sigstore/trusted_root.json (when present).
     std::vector<RekorKey> rekor_keys;
+    // The Fulcio CAs of sigstore/trusted_root.json (certificateAuthorities), for keyless bundles.
+    std::vector<CertificateAuthority> certificate_authorities;
     // vulnerabilities/feed.json and its detached signature feed.json.sig, when present: read here
     // (and counted in the digest), verified and parsed by the vulnerabilities rule (docs/rules.md).
     std::optional<std::string> vulnerability_feed, vulnerability_feed_signature;
@@ -118,10 +121,10 @@ struct TrustStore {
     Digest digest;  // sha256 over the sorted (path, content) of every file loaded
 };
 
-// Loads DIR/policy.json, DIR/keys/*.pub, DIR/rekor/*.pub, DIR/sigstore/trusted_root.json and
-// DIR/vulnerabilities/feed.json{,.sig}, and for x509 signers the stores they name
-// (DIR/ca|signingAuthority|tsa/<name>/, a missing one is an error naming the signer) and DIR/crl/.
-// A key the loader does not understand is an error
+// Loads DIR/policy.json, DIR/keys/*.pub, DIR/rekor/*.pub, DIR/sigstore/trusted_root.json (tlogs
+// and certificateAuthorities) and DIR/vulnerabilities/feed.json{,.sig}, and for x509 signers the
+// stores they name (DIR/ca|signingAuthority|tsa/<name>/, a missing one is an error naming the
+// signer) and DIR/crl/. A key the loader does not understand is an error
 // naming the file (never skipped); a signer naming a missing key file is an error. Errors are
 // Errc::config, or not_found / permission_denied for an unreadable directory or policy.
 Expected<TrustStore> load_trust_store(const std::string& directory);

@@ -1,6 +1,8 @@
-// X.509 certificates for Notary Project signatures: parsing (mbedTLS x509_crt behind
-// src/core/crypto), named trust stores of roots, chain validation at a given time with the
-// certificate requirements of FORMATS.md C.5, and revocation from local CRL files (no network).
+// X.509 certificates, one module for both certificate-based signature kinds: parsing (mbedTLS
+// x509_crt behind src/core/crypto, plus a DER walk for the extensions mbedTLS does not expose).
+// Notary Project (FORMATS.md C.5): named trust stores of roots, chain validation at a given time,
+// revocation from local CRL files (no network). Sigstore keyless (FORMATS.md B.4 steps 4, 5, 8):
+// path validation to a trusted_root chain at a verified time and the Fulcio identity.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +18,18 @@
 
 namespace edgeverify {
 
+// One extension as the certificate encodes it (RFC 5280 Extension).
+struct CertificateExtension {
+    std::string oid;  // dotted
+    bool critical = false;
+    std::string value;  // the extnValue OCTET STRING contents (the DER of the extension's value)
+};
+
 // One parsed certificate. Everything the checks need is copied out of mbedTLS at parse time.
 struct Certificate {
     std::string der;
+    std::string tbs_der;   // the whole TBSCertificate element, tag and length included (what is signed)
+    std::string spki_der;  // the whole SubjectPublicKeyInfo element
     std::string subject_der, issuer_der;  // raw Name, compared byte for byte
     // Subject attributes in order, short names as RFC 4514 writes them ("C", "ST", "L", "O",
     // "OU", "CN"); an attribute without a short name is written as its dotted OID.
@@ -37,8 +48,12 @@ struct Certificate {
     std::vector<std::string> extended_key_usage;  // dotted OIDs
     bool has_revocation_pointers = false;  // CRL distribution points or an OCSP access method
     std::string signature_hash;            // "sha256", "sha1", ... of the certificate's own signature
+    // Every extension in certificate order (at most one per OID: a repeated OID is malformed).
+    std::vector<CertificateExtension> extensions;
 
     bool self_issued() const { return subject_der == issuer_der; }
+    // The extension with dotted OID `oid`, or nullptr.
+    const CertificateExtension* extension(std::string_view oid) const;
 };
 
 namespace key_usage {
@@ -47,7 +62,9 @@ inline constexpr unsigned digital_signature = 0x80, non_repudiation = 0x40, key_
                           crl_sign = 0x02, encipher_only = 0x01, decipher_only = 0x8000;
 }
 
-// A DER certificate; errors are Errc::key_malformed naming `where`.
+// A DER certificate; errors are Errc::key_malformed naming `where` (mbedTLS's refusal, bytes
+// after the certificate, extensions that are not DER or repeat an OID). mbedTLS refuses unknown
+// critical extensions here; Fulcio's own extensions are non-critical.
 Expected<Certificate> parse_certificate_der(std::string_view der, std::string_view where);
 // Every certificate of a file: one or more PEM "CERTIFICATE" blocks, or one DER certificate.
 Expected<std::vector<Certificate>> parse_certificates_file(std::string_view content, std::string_view where);
@@ -115,5 +132,27 @@ ChainResult check_chain_revocation(const std::vector<Certificate>& chain, const 
 
 // The C.5 leaf rules alone (also what a lone self-signed signing certificate must meet).
 Status check_leaf_requirements(const Certificate& leaf, LeafPurpose purpose);
+
+// --- Sigstore keyless (x509_path.cpp, x509_fulcio.cpp) ---
+
+// Validates leaf -> chain[0] -> ... -> chain.back() (a trusted_root.json certChain: intermediates
+// first, the trust anchor last, whose own signature is not checked) at `time`, never the wall
+// clock: every validity window contains `time` (both ends inclusive), every issuer is a CA
+// (basicConstraints cA=true; keyCertSign when it has keyUsage; its pathLenConstraint not
+// exceeded), each certificate's issuer name is the next one's subject and its
+// signature verifies with the next one's key (verify_certificate_signature). Errors:
+// Errc::untrusted naming the certificate outside its window or not a CA; Errc::signature_invalid
+// for a link whose name or signature does not match.
+Status verify_path_at(const Certificate& leaf, const std::vector<Certificate>& chain, std::int64_t time);
+
+// Whether extendedKeyUsage lists id-kp-codeSigning (1.3.6.1.5.5.7.3.3).
+bool has_code_signing_eku(const Certificate& cert);
+
+// Fulcio identity: the first URI SAN, else the first email SAN, else the OtherName SAN
+// 1.3.6.1.4.1.57264.1.7 (UTF8String); empty when there is none.
+std::string certificate_san(const Certificate& cert);
+// The OIDC issuer: extension 1.3.6.1.4.1.57264.1.8 (DER UTF8String) or legacy .1.1 (raw bytes);
+// empty when there is none.
+std::string certificate_oidc_issuer(const Certificate& cert);
 
 }  // namespace edgeverify

@@ -84,7 +84,7 @@ Expected<RekorKey> rekor_key(const std::string& name, const std::string& pem) {
     auto key = parse_public_key_pem(pem, name);
     if (!key) return policy_error(name + ": " + describe(key.error()));
     std::string log_id = raw_sha256(key->spki_der());
-    return RekorKey{name, std::move(*key), std::move(log_id), {}, {}};
+    return RekorKey{name, std::move(*key), std::move(log_id), {}, {}, {}};
 }
 
 Status add_rekor_key(Requirement& req, const std::string& name, const std::string& pem) {

@@ -28,6 +28,13 @@ std::optional<std::string_view> DerReader::read(std::uint8_t tag) {
     return contents;
 }
 
+std::optional<std::string_view> DerReader::read_element(std::uint8_t tag) {
+    const char* start = rest_.data();
+    auto contents = read(tag);
+    if (!contents) return std::nullopt;
+    return std::string_view(start, static_cast<std::size_t>(contents->data() + contents->size() - start));
+}
+
 std::optional<std::string_view> der_single(std::string_view bytes, std::uint8_t tag) {
     DerReader reader(bytes);
     auto contents = reader.read(tag);

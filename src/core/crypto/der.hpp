@@ -22,6 +22,8 @@ public:
     explicit DerReader(std::string_view bytes) : rest_(bytes) {}
     // The contents of the next element if it has tag `tag`; nullopt (reader unchanged) otherwise.
     std::optional<std::string_view> read(std::uint8_t tag);
+    // The whole next element (tag, length and contents) if it has tag `tag`.
+    std::optional<std::string_view> read_element(std::uint8_t tag);
     std::optional<std::uint8_t> peek_tag() const;
     bool empty() const { return rest_.empty(); }
 

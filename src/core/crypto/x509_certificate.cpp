@@ -1,5 +1,6 @@
-// X.509 certificate parsing through mbedTLS x509_crt: the fields the Notation checks need are
-// copied out; extension criticality (which mbedTLS 2.28 does not keep) is read from the DER.
+// X.509 certificate parsing through mbedTLS x509_crt: the fields the checks need are copied out;
+// the extension list (criticality, unknown OIDs: mbedTLS 2.28 keeps neither) comes from
+// x509_extensions.cpp. Signatures on certificates are verified by mbedTLS too.
 #include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>
 
@@ -8,18 +9,11 @@
 #include "crypto/der.hpp"
 #include "crypto/key_impl.hpp"
 #include "crypto/pem.hpp"
+#include "crypto/x509_extensions.hpp"
 #include "edgeverify/x509.hpp"
 
 namespace edgeverify {
 namespace {
-
-constexpr std::uint8_t kDerBoolean = 0x01;
-constexpr std::string_view kOidBasicConstraints = "2.5.29.19";
-constexpr std::string_view kOidKeyUsage = "2.5.29.15";
-constexpr std::string_view kOidExtendedKeyUsage = "2.5.29.37";
-constexpr std::string_view kOidCrlDistributionPoints = "2.5.29.31";
-constexpr std::string_view kOidAuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";
-constexpr std::string_view kOidOcspAccess = "1.3.6.1.5.5.7.48.1";
 
 struct Crt {
     Crt() { mbedtls_x509_crt_init(&crt); }
@@ -65,52 +59,6 @@ std::string hash_name(mbedtls_md_type_t md) {
     return name;
 }
 
-// AuthorityInfoAccess: SEQUENCE OF SEQUENCE { accessMethod OID, accessLocation }.
-bool has_ocsp_access(std::string_view value) {
-    auto list = crypto::der_single(value, crypto::kDerSequence);
-    if (!list) return false;
-    crypto::DerReader entries(*list);
-    while (auto entry = entries.read(crypto::kDerSequence)) {
-        crypto::DerReader fields(*entry);
-        auto method = fields.read(crypto::kDerOid);
-        if (method && crypto::oid_to_string(*method) == kOidOcspAccess) return true;
-    }
-    return false;
-}
-
-// Extensions ::= SEQUENCE OF SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, OCTET STRING }
-Status read_extension_flags(std::string_view extensions, Certificate& out, std::string_view where) {
-    if (extensions.empty()) return {};
-    const auto bad = [&] {
-        return make_error(Errc::key_malformed, std::string(where) + ": certificate extensions are not DER");
-    };
-    auto list = crypto::der_single(extensions, crypto::kDerSequence);
-    if (!list) return bad();
-    crypto::DerReader entries(*list);
-    while (!entries.empty()) {
-        auto entry = entries.read(crypto::kDerSequence);
-        if (!entry) return bad();
-        crypto::DerReader fields(*entry);
-        auto oid = fields.read(crypto::kDerOid);
-        if (!oid) return bad();
-        bool critical = false;
-        if (fields.peek_tag() == kDerBoolean) {
-            auto flag = fields.read(kDerBoolean);
-            if (!flag || flag->size() != 1) return bad();
-            critical = static_cast<std::uint8_t>((*flag)[0]) == 0xFF;
-        }
-        auto value = fields.read(crypto::kDerOctetString);
-        if (!value || !fields.empty()) return bad();
-        const std::string id = crypto::oid_to_string(*oid);
-        if (id == kOidBasicConstraints) out.basic_constraints_critical = critical;
-        if (id == kOidKeyUsage) out.key_usage_critical = critical;
-        if (id == kOidExtendedKeyUsage) out.extended_key_usage_critical = critical;
-        if (id == kOidCrlDistributionPoints) out.has_revocation_pointers = true;
-        if (id == kOidAuthorityInfoAccess && has_ocsp_access(*value)) out.has_revocation_pointers = true;
-    }
-    return {};
-}
-
 }  // namespace
 
 Expected<Certificate> parse_certificate_der(std::string_view der, std::string_view where) {
@@ -126,6 +74,8 @@ Expected<Certificate> parse_certificate_der(std::string_view der, std::string_vi
     }
     Certificate out;
     out.der = std::string(der);
+    out.tbs_der = std::string(view(crt.tbs));
+    out.spki_der = std::string(view(crt.pk_raw));
     out.subject_der = std::string(view(crt.subject_raw));
     out.issuer_der = std::string(view(crt.issuer_raw));
     for (const mbedtls_x509_name* name = &crt.subject; name != nullptr; name = name->next) {
@@ -156,7 +106,7 @@ Expected<Certificate> parse_certificate_der(std::string_view der, std::string_vi
         out.extended_key_usage.push_back(crypto::oid_to_string(view(usage->buf)));
     }
     out.signature_hash = hash_name(crt.sig_md);
-    if (auto ok = read_extension_flags(view(crt.v3_ext), out, where); !ok) return ok.take_error();
+    if (auto ok = crypto::read_certificate_extensions(view(crt.v3_ext), out, where); !ok) return ok.take_error();
     return out;
 }
 
@@ -191,11 +141,7 @@ Expected<std::vector<Certificate>> parse_certificates_file(std::string_view cont
 }
 
 Expected<PublicKey> certificate_public_key(const Certificate& cert, std::string_view where) {
-    Crt holder;
-    const int ret = mbedtls_x509_crt_parse_der(&holder.crt, reinterpret_cast<const unsigned char*>(cert.der.data()),
-                                               cert.der.size());
-    if (ret != 0) return make_error(Errc::key_malformed, std::string(where) + ": certificate no longer parses");
-    return parse_public_key_der(view(holder.crt.pk_raw), where);
+    return parse_public_key_der(cert.spki_der, where);
 }
 
 Status verify_certificate_signature(const Certificate& subject, const Certificate& issuer) {

@@ -1,6 +1,7 @@
 // A Sigstore bundle (FORMATS.md B) against one image and the scope's key signers: what it binds
 // (checked first, so "not this image" never depends on the key material), then the signature with
-// a trusted key, then its Rekor SETs. Key-based bundles only; keyless waits for issue 8.
+// a trusted key, then its Rekor evidence (Merkle inclusion proofs with their signed checkpoints,
+// and SETs). Keyless bundles: the Fulcio leaf at the SET's integrated time (check_keyless.cpp).
 #include <set>
 #include <utility>
 
@@ -99,7 +100,7 @@ Status verify_with(const PublicKey& key, const Signed& signed_content) {
     return verify_signature(key, signed_content.message, signed_content.signature);
 }
 
-// The bundle's SETs. Returns the refusal reason; `note` collects entries that were not checked.
+// The bundle's inclusion proofs and SETs from logs the trust store knows. Returns the refusal reason; `note` collects entries that were not checked.
 std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, const RekorBinding& binding,
                                               const SignatureCandidate& candidate, const TrustStore& store,
                                               SignatureCheck& check, std::string& note) {
@@ -113,19 +114,64 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
             return what + " repeats log " + hex_of(tlog.entry.log_id) + " index " +
                    std::to_string(tlog.entry.log_index);
         }
-        if (!tlog.has_inclusion_promise) {
-            add_note(what + " has no inclusion promise (SET); inclusion proofs are verified by issue 8");
-            continue;
-        }
-        if (!knows_log(store, tlog.entry.log_id)) {
+        const RekorKey* log_key = nullptr;
+        for (const RekorKey& key : store.rekor_keys)
+            if (key.log_id == tlog.entry.log_id && log_key == nullptr) log_key = &key;
+        if (log_key == nullptr) {
             add_note(what + " is from log " + hex_of(tlog.entry.log_id) +
                      ", unknown to the trust store: ignored");
+            continue;
+        }
+        if (tlog.inclusion_proof) {
+            // Rekor v2 entries (hashedrekord/dsse 0.0.2) name their log by the checkpoint origin.
+            const bool rekor_v2 = tlog.version == "0.0.2" && tlog.kind != "intoto";
+            if (auto proven = verify_inclusion(tlog.entry.body, *tlog.inclusion_proof, *log_key,
+                                               rekor_v2 ? std::string_view(log_key->log_host) : std::string_view(),
+                                               candidate.origin + " " + what);
+                !proven) {
+                return what + ": " + describe(proven.error());
+            }
+        }
+        if (!tlog.has_inclusion_promise) {
+            add_note(what + (tlog.inclusion_proof ? " has a verified inclusion proof but no inclusion promise (SET)"
+                                                  : " has no inclusion promise (SET)") +
+                     ", so it gives no signing time");
             continue;
         }
         if (auto refusal = check_rekor_entry(tlog.entry, binding, store, what, candidate.origin, check)) {
             return refusal;
         }
     }
+    return std::nullopt;
+}
+
+// A keyless bundle: the leaf's key verifies the signature, the Rekor entries verify and bind the
+// leaf, and a SET-verified integrated time is the time the leaf's path and identity are judged at
+// (RFC 3161 timestamps are not verified yet, so they give no time). Embedded SCTs are not checked.
+std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& signed_content,
+                                         const SignatureCandidate& candidate, const Scope& scope,
+                                         const TrustStore& store, SignatureCheck& check) {
+    if (auto refusal = keyless_chain_refusal(bundle.certificates, candidate.origin)) return refusal;
+    auto leaf = parse_certificate_der(bundle.certificates.front(), candidate.origin + " signing certificate");
+    if (!leaf) return describe(leaf.error());
+    auto key = certificate_public_key(*leaf, candidate.origin + " signing certificate");
+    if (!key) return describe(key.error());
+    if (auto verified = verify_with(*key, signed_content); !verified) {
+        return "the signature does not verify with the signing certificate's key: " + describe(verified.error());
+    }
+    signed_content.binding.signature = std::string(signed_content.signature);
+    signed_content.binding.public_key_der = leaf->der;
+    std::string note;
+    if (auto refusal = check_tlog_entries(bundle, signed_content.binding, candidate, store, check, note)) {
+        return refusal;
+    }
+    if (!check.integrated_time) {
+        return "a keyless (Fulcio certificate) signature needs a verified signing time, and no Rekor SET "
+               "verified" + (note.empty() ? std::string() : " (" + note + ")") +
+               "; RFC 3161 timestamps are not verified by this build";
+    }
+    if (auto refusal = keyless_leaf_refusal(*leaf, *check.integrated_time, scope, store, check)) return refusal;
+    check.reason += "; Rekor SET verified with " + check.transparency_log + "; embedded SCTs not verified";
     return std::nullopt;
 }
 
@@ -154,7 +200,12 @@ SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResu
     if (unbound) return refuse(*unbound);
 
     if (bundle->material != BundleMaterial::public_key) {
-        return refuse("keyless (certificate) bundles need Fulcio verification, not in this build (issue 8)");
+        if (auto refusal = check_keyless(*bundle, signed_content, candidate, scope, store, check)) {
+            check.signer.clear();
+            return refuse("keyless (Fulcio certificate) bundle: " + *refusal);
+        }
+        check.accepted = true;
+        return check;
     }
     const std::string& hint = bundle->public_key_hint;
     std::string unsupported;

@@ -105,7 +105,7 @@ std::string no_key_reason(const Scope& scope) {
                                                  [](const SignerSpec& s) { return s.sigstore.has_value(); });
     if (any_key_signer) return "no key signer of scope " + scope.name + " verifies the signature";
     return "scope " + scope.name + " has no key signer" +
-           (any_sigstore_signer ? " (sigstore signers are not verified by this build)" : "");
+           (any_sigstore_signer ? " (sigstore signers accept only keyless Sigstore bundles in this build)" : "");
 }
 
 bool knows_log(const TrustStore& store, std::string_view log_id) {

@@ -61,6 +61,16 @@ bool knows_log(const TrustStore& store, std::string_view log_id);
 void apply_transparency_requirement(const Scope& scope, const std::string& unverified_note,
                                     SignatureCheck& check);
 
+// Keyless bundles (check_keyless.cpp). The refusal when the bundle's extra certificates include
+// a root (they are otherwise ignored: only the trust store's chains are trusted).
+std::optional<std::string> keyless_chain_refusal(const std::vector<std::string>& bundle_certificates,
+                                                 const std::string& where);
+// The refusal of a Fulcio leaf at verified time `time`: no trusted CA (validFor and
+// verify_path_at, at `time`) chains it, no codeSigning EKU, or its identity matches none of the
+// scope's sigstore signers. On success sets check.signer and check.reason.
+std::optional<std::string> keyless_leaf_refusal(const Certificate& leaf, std::int64_t time, const Scope& scope,
+                                                const TrustStore& store, SignatureCheck& check);
+
 // A Sigstore bundle candidate (check_bundle.cpp).
 SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResult& image,
                             const ImageReference& reference, const Scope& scope, const TrustStore& store);

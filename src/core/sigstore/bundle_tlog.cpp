@@ -1,17 +1,24 @@
 // The transparency-log entries and timestamp data of a Sigstore bundle's verificationMaterial
-// (FORMATS.md B.2), parsed strictly as proto3 JSON. The SET and Merkle proof are only checked for
-// shape here; verifying them is the trust stage's job.
+// (FORMATS.md B.2), parsed strictly as proto3 JSON. The SET and Merkle proof are decoded here;
+// verifying them is the trust stage's job.
 #include "sigstore/bundle_fields.hpp"
 
 namespace edgeverify::sigstore_detail {
 namespace {
 
-// inclusionProof: shape only (the Merkle proof and checkpoint are verified by issue 8). v0.1
-// bundles predate checkpoints in proofs (sigstore-conformance's v0.1 bundles have none).
-Status check_inclusion_proof(const Json& proof, const At& at, bool checkpoint_required) {
-    if (auto n = int64_field(proof, "logIndex", at); !n) return n.take_error();
-    if (auto n = int64_field(proof, "treeSize", at); !n) return n.take_error();
-    if (auto root = bytes_field(proof, "rootHash", at, true); !root) return root.take_error();
+// inclusionProof, decoded; verified by verify_inclusion (tlog_proof.hpp). v0.1 bundles predate
+// checkpoints in proofs (sigstore-conformance's v0.1 bundles have none).
+Expected<InclusionProof> parse_inclusion_proof(const Json& proof, const At& at, bool checkpoint_required) {
+    InclusionProof out;
+    auto index = int64_field(proof, "logIndex", at);
+    if (!index) return index.take_error();
+    out.log_index = *index;
+    auto size = int64_field(proof, "treeSize", at);
+    if (!size) return size.take_error();
+    out.tree_size = *size;
+    auto root = bytes_field(proof, "rootHash", at, true);
+    if (!root) return root.take_error();
+    out.root_hash = std::move(*root);
     auto hashes = array_field(proof, "hashes", at);
     if (!hashes) return hashes.take_error();
     if (*hashes != nullptr) {
@@ -19,15 +26,18 @@ Status check_inclusion_proof(const Json& proof, const At& at, bool checkpoint_re
             const Json& hash = (**hashes)[i];
             const At here = at.field("hashes").item(i);
             if (!hash.is_string()) return violation(here, "expected a base64 string");
-            if (!base64_decode(hash.get<std::string>(), "")) return violation(here, "invalid base64");
+            auto raw = base64_decode(hash.get<std::string>(), "");
+            if (!raw) return violation(here, "invalid base64");
+            out.hashes.push_back(std::move(*raw));
         }
     }
     auto checkpoint = object_field(proof, "checkpoint", at, checkpoint_required, {"envelope"});
     if (!checkpoint) return checkpoint.take_error();
-    if (*checkpoint == nullptr) return {};
-    if (auto envelope = string_field(**checkpoint, "envelope", at.field("checkpoint"), true); !envelope)
-        return envelope.take_error();
-    return {};
+    if (*checkpoint == nullptr) return out;
+    auto envelope = string_field(**checkpoint, "envelope", at.field("checkpoint"), true);
+    if (!envelope) return envelope.take_error();
+    out.checkpoint = std::move(*envelope);
+    return out;
 }
 
 }  // namespace
@@ -77,8 +87,9 @@ Expected<BundleTlogEntry> parse_tlog_entry(const Json& entry, const At& at, int 
                               {"logIndex", "rootHash", "treeSize", "hashes", "checkpoint"});
     if (!proof) return proof.take_error();
     if (*proof != nullptr) {
-        if (auto s = check_inclusion_proof(**proof, at.field("inclusionProof"), minor_version >= 2); !s)
-            return s.take_error();
+        auto parsed = parse_inclusion_proof(**proof, at.field("inclusionProof"), minor_version >= 2);
+        if (!parsed) return parsed.take_error();
+        out.inclusion_proof = std::move(*parsed);
         out.has_inclusion_proof = true;
     }
     return out;

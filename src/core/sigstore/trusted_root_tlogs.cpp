@@ -8,6 +8,7 @@
 
 #include "edgeverify/json.hpp"
 #include "edgeverify/rekor.hpp"
+#include "sigstore/rfc3339.hpp"
 
 namespace edgeverify {
 namespace {
@@ -53,72 +54,6 @@ private:
     std::string where_;
 };
 
-bool digits(std::string_view text, std::size_t at, std::size_t count, int& value) {
-    if (at + count > text.size()) return false;
-    value = 0;
-    for (std::size_t i = at; i < at + count; ++i) {
-        if (text[i] < '0' || text[i] > '9') return false;
-        value = value * 10 + (text[i] - '0');
-    }
-    return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(int year, int month, int day) {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const int yoe = year - static_cast<int>(era * 400);
-    const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-// RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)" (proto3 JSON Timestamp) to unix seconds.
-// Fractions round towards the inside of the window: up for a start, down for an end.
-std::optional<std::int64_t> parse_rfc3339(std::string_view text, bool round_up) {
-    int year, month, day, hour, minute, second;
-    if (!digits(text, 0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(text, 5, 2, month) ||
-        text[7] != '-' || !digits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't') ||
-        !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
-        !digits(text, 17, 2, second)) {
-        return std::nullopt;
-    }
-    static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12 || day < 1 || day > kDaysInMonth[month - 1] || hour > 23 || minute > 59 ||
-        second > 60) {
-        return std::nullopt;
-    }
-    std::size_t at = 19;
-    bool fraction = false;
-    if (at < text.size() && text[at] == '.') {
-        ++at;
-        const std::size_t first = at;
-        while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
-            if (text[at] != '0') fraction = true;
-            ++at;
-        }
-        if (at == first) return std::nullopt;
-    }
-    int offset = 0;
-    if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
-        ++at;
-    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-        int oh, om;
-        if (!digits(text, at + 1, 2, oh) || at + 3 >= text.size() || text[at + 3] != ':' ||
-            !digits(text, at + 4, 2, om) || oh > 23 || om > 59) {
-            return std::nullopt;
-        }
-        offset = (text[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-        at += 6;
-    } else {
-        return std::nullopt;
-    }
-    if (at != text.size()) return std::nullopt;
-    std::int64_t seconds =
-        days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
-    if (fraction && round_up) ++seconds;
-    return seconds;
-}
 
 std::string raw_sha256(std::string_view bytes) {
     const Digest digest = digest_of(DigestAlgorithm::sha256, bytes);
@@ -131,14 +66,21 @@ std::string raw_sha256(std::string_view bytes) {
 // The log id a key may carry: sha256(SPKI DER) (Rekor v1, every ECDSA/RSA log), or for an
 // Ed25519 log the C2SP signed-note key id sha256(origin || "\n" || 0x01 || key), origin being the
 // host of baseUrl (Rekor v2, as the production trusted root writes it).
-bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json& tlog) {
-    if (key_id == raw_sha256(key.spki_der())) return true;
-    if (key.type() != KeyType::ed25519 || key.spki_der().size() < 32) return false;
+// The host of a tlog's baseUrl ("https://log2025-1.rekor.sigstore.dev" -> its host), "" without one.
+std::string base_url_host(const Json& tlog) {
     const auto base_url = tlog.find("baseUrl");
-    if (base_url == tlog.end() || !base_url->is_string()) return false;
+    if (base_url == tlog.end() || !base_url->is_string()) return {};
     std::string host = base_url->get<std::string>();
     if (const auto scheme = host.find("://"); scheme != std::string::npos) host.erase(0, scheme + 3);
     if (const auto slash = host.find('/'); slash != std::string::npos) host.resize(slash);
+    return host;
+}
+
+bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json& tlog) {
+    if (key_id == raw_sha256(key.spki_der())) return true;
+    if (key.type() != KeyType::ed25519 || key.spki_der().size() < 32) return false;
+    const std::string host = base_url_host(tlog);
+    if (host.empty()) return false;
     const std::string raw_key = key.spki_der().substr(key.spki_der().size() - 32);
     return key_id == raw_sha256(host + "\n\x01" + raw_key);
 }
@@ -160,20 +102,20 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
     auto key = parse_public_key_der(*spki, origin);
     if (!key) return reader.error(key_path + ".rawBytes", key.error().message);
 
-    RekorKey result{origin, std::move(*key), {}, {}, {}};
+    RekorKey result{origin, std::move(*key), {}, {}, {}, base_url_host(tlog)};
     const auto valid_for = public_key->find("validFor");
     const std::string window_path = key_path + ".validFor";
     if (valid_for == public_key->end()) return reader.error(window_path + ".start", "missing");
     if (auto ok = reader.only(*valid_for, window_path, {"start", "end"}); !ok) return ok.take_error();
     auto start = reader.string(*valid_for, "start", window_path);
     if (!start) return start.take_error();
-    result.valid_from = parse_rfc3339(*start, true);
+    result.valid_from = sigstore_detail::parse_rfc3339(*start, true);
     if (!result.valid_from) return reader.error(window_path + ".start", "not an RFC 3339 time: " + *start);
     // proto3 JSON may write an absent field as null (the conformance roots do for `end`).
     if (const auto end_it = valid_for->find("end"); end_it != valid_for->end() && !end_it->is_null()) {
         auto end = reader.string(*valid_for, "end", window_path);
         if (!end) return end.take_error();
-        result.valid_until = parse_rfc3339(*end, false);
+        result.valid_until = sigstore_detail::parse_rfc3339(*end, false);
         if (!result.valid_until) return reader.error(window_path + ".end", "not an RFC 3339 time: " + *end);
         if (*result.valid_until < *result.valid_from) return reader.error(window_path, "end is before start");
     }

@@ -337,7 +337,7 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         auto key = parse_key_file(*content, directory + "/" + relative);
         if (!key) return key.take_error();
         std::string log_id = raw_sha256(key->spki_der());
-        store.rekor_keys.push_back(RekorKey{relative, std::move(*key), std::move(log_id), {}, {}});
+        store.rekor_keys.push_back(RekorKey{relative, std::move(*key), std::move(log_id), {}, {}, {}});
         files.emplace(relative, std::move(*content));
     }
     const std::string root_path = "sigstore/trusted_root.json";
@@ -352,6 +352,9 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
                                                      : " (" + std::string(errc_name(error.code)) + ")"));
         }
         for (auto& key : *tlogs) store.rekor_keys.push_back(std::move(key));
+        auto authorities = parse_trusted_root_authorities(*root, root_path, "certificateAuthorities");
+        if (!authorities) return make_error(Errc::config, directory + "/" + authorities.error().message);
+        store.certificate_authorities = std::move(*authorities);
         files.emplace(root_path, std::move(*root));
     } else if (root.error().code != Errc::not_found) {
         return make_error(Errc::config, root.error().message);

@@ -44,7 +44,7 @@ struct SignedFixture {
         auto public_key = signer.public_key();
         REQUIRE(public_key);
         const std::string log_id = raw_sha256(public_key->spki_der());
-        keys.push_back(RekorKey{"rekor/test.pub", std::move(*public_key), log_id, {}, {}});
+        keys.push_back(RekorKey{"rekor/test.pub", std::move(*public_key), log_id, {}, {}, {}});
         entry.body = R"({"a":1})";
         entry.integrated_time = 1000;
         entry.log_index = 7;
@@ -184,7 +184,7 @@ TEST_CASE("rekor SET uses another trusted copy of the same log key when one wind
     auto again = f.signer.public_key();
     REQUIRE(again);
     f.keys[0].valid_until = 10;  // e.g. a rotated-out trusted_root entry
-    f.keys.push_back(RekorKey{"rekor/again.pub", std::move(*again), f.keys[0].log_id, {}, {}});
+    f.keys.push_back(RekorKey{"rekor/again.pub", std::move(*again), f.keys[0].log_id, {}, {}, {}});
     auto used = verify_rekor_set(f.entry, f.keys);
     REQUIRE(used);
     CHECK((*used)->origin == "rekor/again.pub");

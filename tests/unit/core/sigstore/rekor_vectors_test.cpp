@@ -45,7 +45,7 @@ RekorKey rekor_key(const std::filesystem::path& path) {
     std::string log_id;
     for (std::size_t i = 0; i < hex.size(); i += 2)
         log_id.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return RekorKey{path.filename().string(), std::move(*key), log_id, {}, {}};
+    return RekorKey{path.filename().string(), std::move(*key), log_id, {}, {}, {}};
 }
 
 std::vector<RekorKey> one_key(const std::filesystem::path& path) {

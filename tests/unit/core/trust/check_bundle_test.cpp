@@ -1,6 +1,7 @@
 // Key-based Sigstore bundles against an image and the scope's key signers: DSSE and
 // messageSignature bindings checked before the key material, hints that only order the search,
-// keyless bundles refused, each refusal with its exact reason.
+// a malformed keyless certificate refused (check_keyless_test.cpp has real ones), each refusal with
+// its exact reason.
 #include "check_fixture.hpp"
 
 using namespace edgeverify;
@@ -97,15 +98,15 @@ TEST_SUITE("trust") {
         CHECK(check.reason.find("hint names another key") == std::string::npos);
     }
 
-    TEST_CASE("a certificate bundle is refused as keyless, after its content binding") {
+    TEST_CASE("a certificate bundle whose certificate is not DER is refused, after its content binding") {
         Fixture f;
         Json bundle = dsse_bundle(f.a, f.statement(f.image.manifest_digest));
         bundle["verificationMaterial"] = {{"certificate", {{"rawBytes", base64_encode("not really DER")}}}};
         SignatureCheck check = f.check(bundle_candidate(bundle));
         CAPTURE(check.reason);
         CHECK_FALSE(check.accepted);
-        CHECK(check.reason ==
-              "keyless (certificate) bundles need Fulcio verification, not in this build (issue 8)");
+        CHECK(check.reason == "keyless (Fulcio certificate) bundle: key-malformed: --bundle test.sigstore.json signing "
+                              "certificate: not an X.509 certificate (mbedTLS error -0x2180)");
 
         bundle["dsseEnvelope"]["payload"] = base64_encode(f.statement(sha256_of(kOtherManifest)));
         check = f.check(bundle_candidate(bundle));

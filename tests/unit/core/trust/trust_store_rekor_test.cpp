@@ -1,5 +1,6 @@
 // Transparency-log keys in the trust directory: rekor/*.pub and sigstore/trusted_root.json load
-// into rekor_keys, count in the trust-store digest, and are never skipped when broken.
+// into rekor_keys (and the root's certificateAuthorities into certificate_authorities), count in
+// the trust-store digest, and are never skipped when broken.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "edgeverify/json.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/trust_policy.hpp"
+#include "edgeverify/x509.hpp"
 
 using namespace edgeverify;
 
@@ -160,6 +162,34 @@ TEST_SUITE("trust") {
         check_config_error(
             load_trust_store(dir.path()),
             dir.path() + "/sigstore/trusted_root.json: tlogs[0].publicKey.validFor.start: missing");
+    }
+
+    TEST_CASE("trusted root: certificateAuthorities load into the store; a bad certificate is a config error") {
+        RekorTrustDir dir;
+        std::ifstream in(std::filesystem::path(EDGEVERIFY_TEST_DATA_DIR) / "notation" / "root.crt");
+        const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto certs = parse_certificates_file(pem, "root.crt");
+        REQUIRE(certs);
+        Json root = Json::parse(trusted_root_for(RekorTrustDir::new_key_pem()));
+        root["certificateAuthorities"] = Json::array(
+            {{{"uri", "https://fulcio.example.com"},
+              {"certChain", {{"certificates", Json::array({{{"rawBytes", base64_encode(certs->front().der)}}})}}},
+              {"validFor", {{"start", "2022-04-13T20:06:15Z"}}}}});
+        dir.write("sigstore/trusted_root.json", root.dump());
+        auto store = load_trust_store(dir.path());
+        REQUIRE(store);
+        REQUIRE(store->certificate_authorities.size() == 1);
+        CHECK(store->certificate_authorities[0].origin == "sigstore/trusted_root.json certificateAuthorities[0]");
+        CHECK(store->certificate_authorities[0].uri == "https://fulcio.example.com");
+        REQUIRE(store->certificate_authorities[0].chain.size() == 1);
+        CHECK(store->certificate_authorities[0].chain[0].der == certs->front().der);
+        CHECK(store->certificate_authorities[0].valid_from == 1649880375);
+
+        root["certificateAuthorities"][0]["certChain"]["certificates"][0]["rawBytes"] = "AAAA";
+        dir.write("sigstore/trusted_root.json", root.dump());
+        check_config_error(load_trust_store(dir.path()),
+                           dir.path() + "/sigstore/trusted_root.json: certificateAuthorities[0].certChain."
+                                        "certificates[0].rawBytes: ");
     }
 
     TEST_CASE("rekor keys: a symbolic link in rekor/ or for trusted_root.json is refused") {
