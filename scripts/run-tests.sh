@@ -71,7 +71,7 @@ stage "unit + conformance (ASan)" 460 ctest --test-dir "$ASAN_BUILD_DIR" -L "$sa
 # Debian's cross compiler and multiarch arm64 libraries; ctest runs the ARM binaries through
 # qemu-aarch64-static (integration scripts labelled native-only ran in the native stage above).
 stage "arm64 dependencies" 240 scripts/install-cross-deps.sh arm64
-stage "arm64 build (-Werror)" 900 scripts/run-cross-tests.sh arm64 build
+stage "arm64 build (-Werror)" 1200 scripts/run-cross-tests.sh arm64 build
 stage "arm64 tests (QEMU)" 900 scripts/run-cross-tests.sh arm64 test
 
 printf '\nall stages passed in %ss (CI limit %ss)\n' "$(( $(date +%s) - total_started ))" "$CI_LIMIT"
