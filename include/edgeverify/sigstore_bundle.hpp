@@ -47,7 +47,9 @@ struct SigstoreBundle {
     std::string public_key_hint;            // may be empty
     std::vector<std::string> certificates;  // DER, leaf first (chain or single certificate)
     std::vector<BundleTlogEntry> tlog_entries;
-    std::size_t rfc3161_timestamps = 0;     // counted; verified by issue 8
+    std::size_t rfc3161_timestamps = 0;     // how many rfc3161Timestamps the bundle carries
+    // Their signedTimestamp bytes (DER), verified by verify_bundle_timestamps (timestamp.hpp).
+    std::vector<std::string> rfc3161_signed_timestamps;
 
     struct MessageSignature {
         std::string algorithm;  // "SHA2_256", ...

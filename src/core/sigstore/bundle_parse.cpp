@@ -92,6 +92,13 @@ Status parse_material(const Json& material, const At& at, SigstoreBundle& bundle
         auto count = count_rfc3161_timestamps(*data, at.field("timestampVerificationData"));
         if (!count) return count.take_error();
         bundle.rfc3161_timestamps = *count;
+        // Checked by the count above: each is an object with a base64 signedTimestamp.
+        const At list_at = at.field("timestampVerificationData").field("rfc3161Timestamps");
+        for (std::size_t i = 0; i < *count; ++i) {
+            auto der = bytes_field((*data)["rfc3161Timestamps"][i], "signedTimestamp", list_at.item(i), true);
+            if (!der) return der.take_error();
+            bundle.rfc3161_signed_timestamps.push_back(std::move(*der));
+        }
     }
     return {};
 }
