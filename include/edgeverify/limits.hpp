@@ -42,6 +42,13 @@ inline constexpr std::size_t kMaxTrustCrlFileBytes = 4 * 1024 * 1024;
 // Entries of any one list in a Sigstore bundle: certificates, tlog entries, RFC 3161 timestamps,
 // inclusion-proof hashes (a Merkle path is at most 64 hashes for a tree of 2^64 leaves).
 inline constexpr std::size_t kMaxBundleListEntries = 64;
+// RFC 3161 timestamp tokens (src/core/crypto/timestamp_*.cpp): one token or TimeStampResp (a
+// token with a 3-certificate RSA chain is about 7 KiB), the certificates it embeds (also the
+// ESSCertIDs it lists), its signed attributes, and the TSA path length built to a trust anchor.
+inline constexpr std::size_t kMaxTimestampTokenBytes = 64 * 1024;
+inline constexpr std::size_t kMaxTimestampCertificates = 16;
+inline constexpr std::size_t kMaxTimestampAttributes = 32;
+inline constexpr std::size_t kMaxTimestampChainDepth = 8;
 
 // Largest public key file read from a trust store (an RSA-8192 PEM is under 2 KiB).
 inline constexpr std::size_t kMaxTrustKeyFileBytes = 64 * 1024;

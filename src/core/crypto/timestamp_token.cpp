@@ -1,0 +1,343 @@
+// RFC 3161 TimeStampToken parsing (RFC 5652 CMS SignedData around a TSTInfo) with the project's
+// DER reader: mbedTLS 2.28 has no CMS parser. Nothing is verified here (timestamp_verify.cpp).
+#include <array>
+
+#include "crypto/der.hpp"
+#include "crypto/timestamp_support.hpp"
+#include "edgeverify/limits.hpp"
+#include "edgeverify/timestamp.hpp"
+
+namespace edgeverify {
+namespace {
+
+using crypto::DerReader;
+using crypto::kDerInteger;
+using crypto::kDerOctetString;
+using crypto::kDerOid;
+using crypto::kDerSequence;
+using crypto::oid_to_string;
+
+constexpr std::uint8_t kDerSet = 0x31, kDerGeneralizedTime = 0x18, kDerBoolean = 0x01;
+constexpr std::uint8_t kContext0 = 0xA0, kContext1 = 0xA1, kImplicit0 = 0x80, kImplicit1 = 0x81;
+constexpr std::string_view kOidSignedData = "1.2.840.113549.1.7.2";
+constexpr std::string_view kOidTstInfo = "1.2.840.113549.1.9.16.1.4";
+constexpr std::string_view kOidContentType = "1.2.840.113549.1.9.3";
+constexpr std::string_view kOidMessageDigest = "1.2.840.113549.1.9.4";
+constexpr std::string_view kOidSigningCertificate = "1.2.840.113549.1.9.16.2.12";
+constexpr std::string_view kOidSigningCertificateV2 = "1.2.840.113549.1.9.16.2.47";
+
+class Parser {
+public:
+    explicit Parser(std::string_view where) : where_(where) {}
+    Error bad(std::string_view field, std::string_view why) const {
+        return make_error(Errc::signature_invalid,
+                          std::string(where_) + ": timestamp token " + std::string(field) + ": " + std::string(why));
+    }
+    // The contents of the next element of `reader` with `tag`, or an error naming `field`.
+    Expected<std::string_view> need(DerReader& reader, std::uint8_t tag, std::string_view field) const {
+        auto contents = reader.read(tag);
+        if (!contents) return bad(field, "missing or not DER");
+        return *contents;
+    }
+    Expected<std::string> need_oid(DerReader& reader, std::string_view field) const {
+        auto contents = need(reader, kDerOid, field);
+        if (!contents) return contents.take_error();
+        std::string dotted = oid_to_string(*contents);
+        if (dotted.empty()) return bad(field, "malformed object identifier");
+        return dotted;
+    }
+    // AlgorithmIdentifier: the OID; `params` receives the parameters element (whole TLV).
+    Expected<std::string> algorithm(DerReader& reader, std::string_view field, std::string* params = nullptr) const {
+        auto contents = need(reader, kDerSequence, field);
+        if (!contents) return contents.take_error();
+        DerReader inner(*contents);
+        auto oid = need_oid(inner, field);
+        if (!oid) return oid;
+        if (params != nullptr) params->clear();
+        if (!inner.empty()) {
+            const auto tag = inner.peek_tag();
+            auto element = inner.read_element(*tag);
+            if (!element || !inner.empty()) return bad(field, "malformed parameters");
+            if (params != nullptr) *params = std::string(*element);
+        }
+        return oid;
+    }
+
+private:
+    std::string_view where_;
+};
+
+std::string hex(std::string_view bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : bytes) {
+        out.push_back(kDigits[static_cast<std::uint8_t>(c) >> 4]);
+        out.push_back(kDigits[static_cast<std::uint8_t>(c) & 0x0F]);
+    }
+    return out;
+}
+
+Status parse_tst_info(std::string_view der, const Parser& p, TimestampToken& out) {
+    DerReader outer(der);
+    auto info = p.need(outer, kDerSequence, "TSTInfo");
+    if (!info) return info.take_error();
+    if (!outer.empty()) return p.bad("TSTInfo", "bytes after the structure");
+    DerReader fields(*info);
+    auto version = p.need(fields, kDerInteger, "TSTInfo version");
+    if (!version) return version.take_error();
+    if (*version != std::string_view("\x01", 1)) return p.bad("TSTInfo version", "is not 1");
+    auto policy = p.need_oid(fields, "TSTInfo policy");
+    if (!policy) return policy.take_error();
+    out.policy_oid = std::move(*policy);
+    auto imprint = p.need(fields, kDerSequence, "TSTInfo messageImprint");
+    if (!imprint) return imprint.take_error();
+    DerReader imprint_fields(*imprint);
+    auto algorithm = p.algorithm(imprint_fields, "TSTInfo messageImprint hashAlgorithm");
+    if (!algorithm) return algorithm.take_error();
+    out.imprint_algorithm = timestamp_detail::hash_name(*algorithm);
+    if (out.imprint_algorithm.empty()) return p.bad("TSTInfo messageImprint hashAlgorithm", "unknown hash " + *algorithm);
+    auto hashed = p.need(imprint_fields, kDerOctetString, "TSTInfo messageImprint hashedMessage");
+    if (!hashed) return hashed.take_error();
+    if (!imprint_fields.empty()) return p.bad("TSTInfo messageImprint", "unexpected fields");
+    out.imprint = std::string(*hashed);
+    auto serial = p.need(fields, kDerInteger, "TSTInfo serialNumber");
+    if (!serial) return serial.take_error();
+    out.serial_hex = hex(*serial);
+    auto gen_time = p.need(fields, kDerGeneralizedTime, "TSTInfo genTime");
+    if (!gen_time) return gen_time.take_error();
+    auto seconds = timestamp_detail::parse_generalized_time(*gen_time);
+    if (!seconds) return p.bad("TSTInfo genTime", "\"" + std::string(*gen_time) + "\" is not YYYYMMDDHHMMSS[.f]Z");
+    out.gen_time = *seconds;
+    if (fields.peek_tag() == kDerSequence) {
+        auto accuracy = fields.read(kDerSequence);
+        DerReader parts(*accuracy);
+        std::int64_t micros = 0;
+        const std::array<std::pair<std::uint8_t, std::int64_t>, 3> units{
+            {{kDerInteger, 1000000}, {kImplicit0, 1000}, {kImplicit1, 1}}};
+        for (const auto& [tag, scale] : units) {
+            if (parts.peek_tag() != tag) continue;
+            auto value = parts.read(tag);
+            if (!value || value->empty() || value->size() > 4 || (static_cast<std::uint8_t>((*value)[0]) & 0x80))
+                return p.bad("TSTInfo accuracy", "malformed");
+            std::int64_t n = 0;
+            for (const char c : *value) n = (n << 8) | static_cast<std::uint8_t>(c);
+            micros += n * scale;
+        }
+        if (!parts.empty()) return p.bad("TSTInfo accuracy", "unexpected fields");
+        out.accuracy_micros = micros;
+    }
+    if (fields.peek_tag() == kDerBoolean && !fields.read(kDerBoolean)) return p.bad("TSTInfo ordering", "malformed");
+    if (fields.peek_tag() == kDerInteger && !fields.read(kDerInteger)) return p.bad("TSTInfo nonce", "malformed");
+    if (fields.peek_tag() == kContext0) {
+        auto name = fields.read(kContext0);
+        if (!name) return p.bad("TSTInfo tsa", "malformed");
+        out.tsa_name_der = std::string(*name);
+    }
+    if (fields.peek_tag() == kContext1 && !fields.read(kContext1)) return p.bad("TSTInfo extensions", "malformed");
+    if (!fields.empty()) return p.bad("TSTInfo", "unexpected trailing fields");
+    return {};
+}
+
+Status parse_ess(std::string_view value, bool v2, const Parser& p, TimestampToken& out) {
+    const std::string_view field = v2 ? "signing-certificate-v2 attribute" : "signing-certificate attribute";
+    DerReader outer(value);
+    auto signing = p.need(outer, kDerSequence, field);
+    if (!signing || !outer.empty()) return p.bad(field, "malformed");
+    DerReader parts(*signing);
+    auto certs = p.need(parts, kDerSequence, field);
+    if (!certs) return certs.take_error();
+    DerReader ids(*certs);
+    while (!ids.empty()) {
+        if (out.ess_cert_ids.size() >= limits::kMaxTimestampCertificates) return p.bad(field, "too many ESSCertIDs");
+        auto id = p.need(ids, kDerSequence, field);
+        if (!id) return id.take_error();
+        DerReader id_fields(*id);
+        EssCertId ess;
+        ess.hash_algorithm = "sha1";
+        if (v2) {
+            ess.hash_algorithm = "sha256";  // DEFAULT
+            if (id_fields.peek_tag() == kDerSequence) {
+                auto algorithm = p.algorithm(id_fields, field);
+                if (!algorithm) return algorithm.take_error();
+                ess.hash_algorithm = timestamp_detail::hash_name(*algorithm);
+                if (ess.hash_algorithm.empty()) return p.bad(field, "unknown hash " + *algorithm);
+            }
+        }
+        auto hash = p.need(id_fields, kDerOctetString, field);
+        if (!hash) return hash.take_error();
+        ess.hash = std::string(*hash);
+        if (id_fields.peek_tag() == kDerSequence) ess.issuer_serial_der = std::string(*id_fields.read_element(kDerSequence));
+        if (!id_fields.empty()) return p.bad(field, "unexpected fields in an ESSCertID");
+        out.ess_cert_ids.push_back(std::move(ess));
+    }
+    if (out.ess_cert_ids.empty()) return p.bad(field, "lists no certificate");
+    return {};
+}
+
+// signedAttrs: content-type, message-digest, signing-certificate(-v2); each once.
+Status parse_signed_attributes(std::string_view contents, const Parser& p, TimestampToken& out) {
+    out.signed_attributes_der = crypto::der_element(kDerSet, contents);
+    DerReader attributes(contents);
+    bool saw_v1 = false;
+    std::string v1_value, v2_value;
+    std::size_t count = 0;
+    while (!attributes.empty()) {
+        if (++count > limits::kMaxTimestampAttributes) return p.bad("SignerInfo signedAttrs", "too many attributes");
+        auto attribute = p.need(attributes, kDerSequence, "SignerInfo signedAttrs");
+        if (!attribute) return attribute.take_error();
+        DerReader fields(*attribute);
+        auto type = p.need_oid(fields, "SignerInfo signedAttrs attrType");
+        if (!type) return type.take_error();
+        auto values = p.need(fields, kDerSet, "SignerInfo signedAttrs " + *type);
+        if (!values || !fields.empty()) return p.bad("SignerInfo signedAttrs " + *type, "malformed");
+        const bool known = *type == kOidContentType || *type == kOidMessageDigest || *type == kOidSigningCertificate ||
+                           *type == kOidSigningCertificateV2;
+        if (!known) continue;
+        // Each of these carries exactly one value and appears once.
+        DerReader one(*values);
+        const auto tag = one.peek_tag();
+        auto value = tag ? one.read_element(*tag) : std::nullopt;
+        if (!value || !one.empty()) return p.bad("SignerInfo signedAttrs " + *type, "needs exactly one value");
+        if (*type == kOidContentType) {
+            if (!out.content_type_attribute.empty()) return p.bad("content-type attribute", "repeated");
+            DerReader oid(*value);
+            auto dotted = p.need_oid(oid, "content-type attribute");
+            if (!dotted) return dotted.take_error();
+            out.content_type_attribute = std::move(*dotted);
+        } else if (*type == kOidMessageDigest) {
+            if (!out.message_digest.empty()) return p.bad("message-digest attribute", "repeated");
+            auto digest = crypto::der_single(*value, kDerOctetString);
+            if (!digest || digest->empty()) return p.bad("message-digest attribute", "not an OCTET STRING");
+            out.message_digest = std::string(*digest);
+        } else if (*type == kOidSigningCertificate) {
+            if (saw_v1) return p.bad("signing-certificate attribute", "repeated");
+            saw_v1 = true;
+            v1_value = std::string(*value);
+        } else {
+            if (!v2_value.empty()) return p.bad("signing-certificate-v2 attribute", "repeated");
+            v2_value = std::string(*value);
+        }
+    }
+    if (out.content_type_attribute.empty()) return p.bad("SignerInfo signedAttrs", "no content-type attribute");
+    if (out.message_digest.empty()) return p.bad("SignerInfo signedAttrs", "no message-digest attribute");
+    out.ess_v2 = !v2_value.empty();
+    if (!v2_value.empty()) return parse_ess(v2_value, true, p, out);
+    if (saw_v1) return parse_ess(v1_value, false, p, out);
+    return {};
+}
+
+Status parse_signer_info(std::string_view contents, const Parser& p, TimestampToken& out) {
+    DerReader fields(contents);
+    auto version = p.need(fields, kDerInteger, "SignerInfo version");
+    if (!version) return version.take_error();
+    if (fields.peek_tag() == kDerSequence) {
+        DerReader sid(*fields.read(kDerSequence));
+        auto issuer = sid.read_element(kDerSequence);
+        auto serial = sid.read(kDerInteger);
+        if (!issuer || !serial || !sid.empty()) return p.bad("SignerInfo sid", "malformed issuerAndSerialNumber");
+        out.sid_issuer_der = std::string(*issuer);
+        out.sid_serial_der = std::string(*serial);
+    } else if (fields.peek_tag() == kImplicit0) {
+        auto key_id = fields.read(kImplicit0);
+        if (!key_id || key_id->empty()) return p.bad("SignerInfo sid", "malformed subjectKeyIdentifier");
+        out.sid_key_id = std::string(*key_id);
+    } else {
+        return p.bad("SignerInfo sid", "missing");
+    }
+    auto digest = p.algorithm(fields, "SignerInfo digestAlgorithm");
+    if (!digest) return digest.take_error();
+    out.digest_algorithm = timestamp_detail::hash_name(*digest);
+    if (out.digest_algorithm.empty()) return p.bad("SignerInfo digestAlgorithm", "unknown hash " + *digest);
+    auto attributes = p.need(fields, kContext0, "SignerInfo signedAttrs");
+    if (!attributes) return attributes.take_error();
+    if (auto ok = parse_signed_attributes(*attributes, p, out); !ok) return ok;
+    auto algorithm = p.algorithm(fields, "SignerInfo signatureAlgorithm", &out.signature_algorithm_params);
+    if (!algorithm) return algorithm.take_error();
+    out.signature_algorithm_oid = std::move(*algorithm);
+    auto signature = p.need(fields, kDerOctetString, "SignerInfo signature");
+    if (!signature) return signature.take_error();
+    out.signature = std::string(*signature);
+    if (fields.peek_tag() == kContext1 && !fields.read(kContext1)) return p.bad("SignerInfo unsignedAttrs", "malformed");
+    if (!fields.empty()) return p.bad("SignerInfo", "unexpected trailing fields");
+    return {};
+}
+
+Status parse_signed_data(std::string_view contents, const Parser& p, std::string_view where, TimestampToken& out) {
+    DerReader fields(contents);
+    if (!p.need(fields, kDerInteger, "SignedData version")) return p.bad("SignedData version", "missing");
+    if (!p.need(fields, kDerSet, "SignedData digestAlgorithms")) return p.bad("SignedData digestAlgorithms", "missing");
+    auto encapsulated = p.need(fields, kDerSequence, "SignedData encapContentInfo");
+    if (!encapsulated) return encapsulated.take_error();
+    DerReader encap(*encapsulated);
+    auto type = p.need_oid(encap, "encapContentInfo eContentType");
+    if (!type) return type.take_error();
+    if (*type != kOidTstInfo) return p.bad("encapContentInfo eContentType", *type + " is not id-ct-TSTInfo");
+    auto explicit_content = p.need(encap, kContext0, "encapContentInfo eContent");
+    if (!explicit_content || !encap.empty()) return p.bad("encapContentInfo eContent", "missing or malformed");
+    auto tst_info = crypto::der_single(*explicit_content, kDerOctetString);
+    if (!tst_info) return p.bad("encapContentInfo eContent", "not one OCTET STRING");
+    out.tst_info_der = std::string(*tst_info);
+    if (auto ok = parse_tst_info(out.tst_info_der, p, out); !ok) return ok;
+    if (fields.peek_tag() == kContext0) {
+        DerReader certificates(*fields.read(kContext0));
+        while (!certificates.empty()) {
+            if (out.certificates.size() >= limits::kMaxTimestampCertificates)
+                return p.bad("SignedData certificates", "more than kMaxTimestampCertificates (" +
+                                                            std::to_string(limits::kMaxTimestampCertificates) + ")");
+            auto element = certificates.read_element(kDerSequence);
+            if (!element) return p.bad("SignedData certificates", "an entry is not an X.509 certificate");
+            auto cert = parse_certificate_der(*element, std::string(where) + " timestamp certificate " +
+                                                            std::to_string(out.certificates.size()));
+            if (!cert) return make_error(Errc::signature_invalid, cert.error().message);
+            out.certificates.push_back(std::move(*cert));
+        }
+    }
+    if (fields.peek_tag() == kContext1 && !fields.read(kContext1)) return p.bad("SignedData crls", "malformed");
+    auto signers = p.need(fields, kDerSet, "SignedData signerInfos");
+    if (!signers) return signers.take_error();
+    if (!fields.empty()) return p.bad("SignedData", "unexpected trailing fields");
+    DerReader signer_list(*signers);
+    auto signer = p.need(signer_list, kDerSequence, "SignedData signerInfos");
+    if (!signer) return p.bad("SignedData signerInfos", "no SignerInfo");
+    if (!signer_list.empty()) return p.bad("SignedData signerInfos", "more than one SignerInfo");
+    return parse_signer_info(*signer, p, out);
+}
+
+}  // namespace
+
+Expected<TimestampToken> parse_timestamp_token(std::string_view der, std::string_view where) {
+    if (der.size() > limits::kMaxTimestampTokenBytes) {
+        return make_error(Errc::limit_exceeded, std::string(where) + ": timestamp token of " + std::to_string(der.size()) +
+                                                    " bytes exceeds kMaxTimestampTokenBytes (" +
+                                                    std::to_string(limits::kMaxTimestampTokenBytes) + ")");
+    }
+    const Parser p(where);
+    auto outer = crypto::der_single(der, kDerSequence);
+    if (!outer) return p.bad("ContentInfo", "not one DER SEQUENCE");
+    DerReader fields(*outer);
+    std::string_view content_info = *outer;
+    if (fields.peek_tag() == kDerSequence) {  // TimeStampResp { PKIStatusInfo, TimeStampToken }
+        DerReader status(*fields.read(kDerSequence));
+        auto code = status.read(kDerInteger);
+        if (!code || code->size() != 1 || static_cast<std::uint8_t>((*code)[0]) > 1)
+            return p.bad("TimeStampResp status", "not granted (" + hex(code.value_or("")) + ")");
+        auto token = fields.read(kDerSequence);
+        if (!token || !fields.empty()) return p.bad("TimeStampResp timeStampToken", "missing or malformed");
+        content_info = *token;
+    }
+    DerReader info(content_info);
+    auto type = p.need_oid(info, "ContentInfo contentType");
+    if (!type) return type.take_error();
+    if (*type != kOidSignedData) return p.bad("ContentInfo contentType", *type + " is not id-signedData");
+    auto explicit_content = p.need(info, kContext0, "ContentInfo content");
+    if (!explicit_content || !info.empty()) return p.bad("ContentInfo content", "missing or malformed");
+    auto signed_data = crypto::der_single(*explicit_content, kDerSequence);
+    if (!signed_data) return p.bad("SignedData", "not one DER SEQUENCE");
+    TimestampToken token;
+    if (auto ok = parse_signed_data(*signed_data, p, where, token); !ok) return ok.take_error();
+    if (token.content_type_attribute != kOidTstInfo)
+        return p.bad("content-type attribute", token.content_type_attribute + " is not id-ct-TSTInfo");
+    return token;
+}
+
+}  // namespace edgeverify
