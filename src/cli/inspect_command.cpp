@@ -50,7 +50,8 @@ void print_facts(const ImageResult& image, const ImageFacts& f) {
                     x.detail.c_str(), x.layer_index, x.layer_digest.c_str());
     }
     const PackageInventory& p = f.packages;
-    std::printf("  packages   %zu%s%s%s\n", p.packages.size() + p.packages_not_listed,
+    // packages_not_listed is 64-bit, size_t is 32-bit on armhf: print the sum as a string.
+    std::printf("  packages   %s%s%s%s\n", std::to_string(p.packages.size() + p.packages_not_listed).c_str(),
                 p.database.empty() ? " (no package database)" : (" from " + p.database).c_str(),
                 p.database_truncated ? " (database truncated at limits::kMaxCapturedFileBytes)" : "",
                 p.packages_not_listed ? " (not all listed)" : "");
