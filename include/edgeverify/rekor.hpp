@@ -69,12 +69,17 @@ struct RekorBinding {
     std::string public_key_der;   // SPKI DER of the verifying key (or DER of the signing certificate)
     std::optional<Digest> signed_bytes_digest;     // hashedrekord/rekord: sha256 of the signed bytes
     std::optional<Digest> envelope_payload_digest; // dsse/intoto: sha256 of the DSSE payload
+    std::optional<Digest> signed_message_digest;   // Rekor v2 hashedrekord 0.0.2: sha256 of exactly
+                                                   // what was signed (the artifact, or the DSSE PAE)
 };
 
 // Checks a canonicalized body: kinds hashedrekord 0.0.1, rekord 0.0.1, dsse 0.0.1 (payloadHash,
 // the one signature and its verifier; envelopeHash is not compared), intoto 0.0.1 (payloadHash,
 // publicKey) and 0.0.2 (payloadHash, the one signature, double base64, and its publicKey). Keys
 // and certificates in the body are base64 PEM, compared as DER with public_key_der.
+// Rekor v2 hashedrekord 0.0.2 (spec.hashedRekordV002: data {algorithm SHA2_256, digest =
+// signed_message_digest}, signature {content, verifier {publicKey | x509Certificate {rawBytes DER},
+// keyDetails naming the key's algorithm}}), exactly these members (rekor_v2_body.cpp).
 // Unknown kinds or versions -> Errc::schema_violation "entry kind <kind> <version> is not
 // supported"; a missing or mistyped field -> schema_violation naming its path; json_* for a body
 // that is not JSON; any disagreement (also a digest the binding lacks, i.e. the wrong kind for

@@ -19,6 +19,7 @@ int run_device(const std::vector<std::string>& args);  // device_command.cpp: de
 int run_inspect(const std::vector<std::string>& args);  // inspect_command.cpp: facts, no verdict
 int run_floor(const std::vector<std::string>& args);    // floor_command.cpp: rollback floors (rules)
 int run_agent(const std::vector<std::string>& args);    // agent_command.cpp: the daemon
+int run_verify_bundle(const std::vector<std::string>& args);  // verify_bundle_command.cpp: Sigstore conformance CLI
 
 // containerd 2.x image-verifier mode (verifier_mode.cpp): entered when the first argument is one
 // of containerd's flags (-name, -digest, -stdin-media-type in Go flag syntax). Exit 0 allow, 1 deny.

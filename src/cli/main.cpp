@@ -20,6 +20,8 @@ constexpr const char* kUsage =
     "  sign SOURCE --key KEY [--bundle]  write a cosign signature (or a Sigstore bundle referrer)\n"
     "                                   into an OCI layout or oci-archive\n"
     "  install SOURCE [--trust DIR]     verify, then import into containerd and record the verdict\n"
+    "  verify-bundle --bundle F ... FILE_OR_DIGEST  one Sigstore bundle for one artifact (the\n"
+    "                                   Sigstore conformance client protocol; docs/cli.md)\n"
     "  inspect SOURCE [--json]          the image's facts (layers, user, base, packages), no verdict\n"
     "  floor show | lower REPO --reason T  anti-rollback floors; lowering is audited\n"
     "  agent [--config FILE]            the daemon: inbox, installs, reports (docs/agent.md)\n"
@@ -52,6 +54,7 @@ constexpr struct {
     {"inspect", edgeverify::cli::run_inspect},
     {"floor", edgeverify::cli::run_floor},
     {"agent", edgeverify::cli::run_agent},
+    {"verify-bundle", edgeverify::cli::run_verify_bundle},
 };
 
 }  // namespace

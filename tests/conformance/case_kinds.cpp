@@ -119,6 +119,9 @@ CaseOutcome run_case(const Json& c, const fs::path& base) {
     if (kind.empty() && c.contains("bundle") && c.contains("artifact_digest")) {
         return run_bundle_case(c, base, expected == Verdict::valid);
     }
+    if (kind.empty() && c.contains("bundle") && c.contains("artifact") && c.contains("trusted_root")) {
+        return run_sigstore_conformance_case(c, base, expected == Verdict::valid);
+    }
     if (kind.empty() && c.contains("image") && c.contains("signatures") && c.contains("policy")) {
         return run_signed_image_case(c, base, expected == Verdict::valid);
     }

@@ -24,6 +24,10 @@ CaseOutcome run_signed_image_case(const Json& c, const std::filesystem::path& ba
 // the bundle judged by check_signature() for an image with that digest (bundle_cases.cpp).
 CaseOutcome run_bundle_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
 
+// sigstore-conformance shape (no "kind"; "bundle", "artifact", "trusted_root", and "identity" +
+// "issuer" or "key"): the verify-bundle library entry (sigstore_conformance_cases.cpp).
+CaseOutcome run_sigstore_conformance_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
+
 // notation-go shape (no "kind"; "envelope", "envelope_media_type", "trust_policy",
 // "truststore_root", "target_descriptor"): a Notation envelope under a Notation trust policy
 // (notation_cases.cpp); and "truststore-load": loading one named Notation trust store.

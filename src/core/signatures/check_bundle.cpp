@@ -7,45 +7,47 @@
 
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
+#include "signatures/bundle_binding.hpp"
 #include "signatures/check_common.hpp"
 
 namespace edgeverify::signatures_detail {
 namespace {
 
-// What the signature covers, once the content binding is known.
-struct Signed {
-    std::string_view signature;
-    std::string message;              // the bytes signed (DSSE PAE, or the artifact)
-    std::optional<Digest> prehashed;  // messageSignature over the manifest: its digest instead
-    RekorBinding binding;
-};
+using Signed = SignedContent;
 
-// The digest among the manifest's and the index's that `digests` holds, if any.
-std::optional<Digest> image_digest_among(const std::vector<Digest>& digests, const ImageResult& image) {
+// The digest among `digests` that the target holds, if any.
+std::optional<Digest> target_digest_among(const std::vector<Digest>& digests, const BindTarget& target) {
     for (const Digest& digest : digests) {
-        if (digest == image.manifest_digest || (image.index_digest && digest == *image.index_digest))
-            return digest;
+        for (const Digest& wanted : target.digests)
+            if (digest == wanted) return digest;
     }
     return std::nullopt;
 }
 
-// DSSE: an in-toto statement whose subjects include the image.
-std::optional<std::string> bind_dsse(const SigstoreBundle::DsseEnvelope& dsse,
-                                     const SignatureCandidate& candidate, const ImageResult& image,
-                                     SignatureCheck& check, Signed& out) {
+BindTarget image_target(const ImageResult& image) {
+    BindTarget target{{image.manifest_digest}, "this image", image_digests_text(image)};
+    if (image.index_digest) target.digests.push_back(*image.index_digest);
+    return target;
+}
+
+}  // namespace
+
+// DSSE: an in-toto statement whose subjects include the target.
+std::optional<std::string> bind_dsse(const SigstoreBundle::DsseEnvelope& dsse, const std::string& origin,
+                                     const BindTarget& target, SignatureCheck& check, SignedContent& out) {
     if (dsse.payload_type != sigstore::kInTotoPayloadType) {
         return "DSSE payload type " + dsse.payload_type + " is not " +
                std::string(sigstore::kInTotoPayloadType);
     }
-    auto subjects = intoto_subject_digests(dsse.payload, "in-toto statement of " + candidate.origin);
+    auto subjects = intoto_subject_digests(dsse.payload, "in-toto statement of " + origin);
     if (!subjects) return describe(subjects.error());
-    const auto bound = image_digest_among(*subjects, image);
+    const auto bound = target_digest_among(*subjects, target);
     if (!bound) {
         std::string listed;
         for (const Digest& d : *subjects) listed += (listed.empty() ? "" : ", ") + d.str();
         if (!subjects->empty()) check.signed_digest = subjects->front().str();
-        return "in-toto subject " + (listed.empty() ? std::string("(no sha256 digest)") : listed) +
-               ", not this image (" + image_digests_text(image) + ")";
+        return "in-toto subject " + (listed.empty() ? std::string("(no sha256 digest)") : listed) + ", not " +
+               target.what + " (" + target.digests_text + ")";
     }
     check.signed_digest = bound->str();
     out.message = dsse_pae(dsse.payload_type, dsse.payload);
@@ -53,6 +55,25 @@ std::optional<std::string> bind_dsse(const SigstoreBundle::DsseEnvelope& dsse,
     out.binding.envelope_payload_digest = digest_of(DigestAlgorithm::sha256, dsse.payload);
     return std::nullopt;
 }
+
+std::optional<std::string> bind_message_digest(const SigstoreBundle::MessageSignature& message,
+                                               const BindTarget& target, SignatureCheck& check,
+                                               SignedContent& out) {
+    out.signature = message.signature;
+    if (message.algorithm != "SHA2_256") {
+        return "message digest algorithm " + message.algorithm + " is not supported (SHA2_256 is)";
+    }
+    const std::string hex = hex_of(message.digest);
+    auto digest = Digest::parse("sha256:" + hex);
+    if (digest) check.signed_digest = digest->str();
+    const auto bound = digest ? target_digest_among({*digest}, target) : std::nullopt;
+    if (!bound) return "message digest sha256:" + hex + " is not " + target.what + " (" + target.digests_text + ")";
+    out.prehashed = *bound;
+    out.binding.signed_bytes_digest = *bound;
+    return std::nullopt;
+}
+
+namespace {
 
 // messageSignature: the artifact (a detached simple-signing payload) or the manifest itself.
 std::optional<std::string> bind_message(const SigstoreBundle::MessageSignature& message,
@@ -77,20 +98,9 @@ std::optional<std::string> bind_message(const SigstoreBundle::MessageSignature& 
         return std::nullopt;
     }
     // No artifact: the manifest (or the index) is the artifact, named by its digest.
-    if (message.algorithm != "SHA2_256") {
-        return "message digest algorithm " + message.algorithm + " is not supported (SHA2_256 is)";
-    }
-    const std::string hex = hex_of(message.digest);
-    auto digest = Digest::parse("sha256:" + hex);
-    if (digest) check.signed_digest = digest->str();
-    const auto bound = digest ? image_digest_among({*digest}, image) : std::nullopt;
-    if (!bound) {
-        return "message digest sha256:" + hex + " is not this image (" + image_digests_text(image) +
-               "), and no detached artifact was given";
-    }
-    out.prehashed = *bound;
-    out.binding.signed_bytes_digest = *bound;
-    return std::nullopt;
+    auto unbound = bind_message_digest(message, image_target(image), check, out);
+    if (unbound && message.algorithm == "SHA2_256") *unbound += ", and no detached artifact was given";
+    return unbound;
 }
 
 Status verify_with(const PublicKey& key, const Signed& signed_content) {
@@ -100,12 +110,16 @@ Status verify_with(const PublicKey& key, const Signed& signed_content) {
     return verify_signature(key, signed_content.message, signed_content.signature);
 }
 
-// The bundle's inclusion proofs and SETs from logs the trust store knows. Returns the refusal reason; `note` collects entries that were not checked.
+// The bundle's inclusion proofs and SETs from logs the trust store knows. Returns the refusal
+// reason; `note` collects entries that were not checked or give no time. An entry proven only by
+// its inclusion proof (Rekor v2 has no SET) has its body bound here; it counts as a verified log
+// entry without a signing time.
 std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, const RekorBinding& binding,
                                               const SignatureCandidate& candidate, const TrustStore& store,
                                               SignatureCheck& check, std::string& note) {
     std::set<std::pair<std::string, std::int64_t>> seen;
     const auto add_note = [&](const std::string& text) { note += (note.empty() ? "" : "; ") + text; };
+    const RekorKey* proven_only = nullptr;
     if (bundle.tlog_entries.empty()) add_note("the bundle has no transparency-log entry");
     for (std::size_t i = 0; i < bundle.tlog_entries.size(); ++i) {
         const BundleTlogEntry& tlog = bundle.tlog_entries[i];
@@ -122,9 +136,13 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
                      ", unknown to the trust store: ignored");
             continue;
         }
+        // Rekor v2 entries (hashedrekord/dsse 0.0.2) name their log by the checkpoint origin.
+        const bool rekor_v2 = tlog.version == "0.0.2" && tlog.kind != "intoto";
+        if (rekor_v2 && !tlog.inclusion_proof) {
+            return what + " is a Rekor v2 entry (" + tlog.kind + " " + tlog.version +
+                   ") without an inclusion proof, which it needs (it has no SET)";
+        }
         if (tlog.inclusion_proof) {
-            // Rekor v2 entries (hashedrekord/dsse 0.0.2) name their log by the checkpoint origin.
-            const bool rekor_v2 = tlog.version == "0.0.2" && tlog.kind != "intoto";
             if (auto proven = verify_inclusion(tlog.entry.body, *tlog.inclusion_proof, *log_key,
                                                rekor_v2 ? std::string_view(log_key->log_host) : std::string_view(),
                                                candidate.origin + " " + what);
@@ -133,14 +151,25 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
             }
         }
         if (!tlog.has_inclusion_promise) {
-            add_note(what + (tlog.inclusion_proof ? " has a verified inclusion proof but no inclusion promise (SET)"
-                                                  : " has no inclusion promise (SET)") +
-                     ", so it gives no signing time");
+            if (!tlog.inclusion_proof) {
+                add_note(what + " has no inclusion promise (SET), so it gives no signing time");
+                continue;
+            }
+            if (auto bound = check_rekor_body(tlog.entry.body, binding, candidate.origin); !bound) {
+                return what + " does not log this signature: " + describe(bound.error());
+            }
+            if (proven_only == nullptr) proven_only = log_key;
+            add_note(what + " has a verified inclusion proof but no inclusion promise (SET), so it gives no "
+                            "signing time");
             continue;
         }
         if (auto refusal = check_rekor_entry(tlog.entry, binding, store, what, candidate.origin, check)) {
             return refusal;
         }
+    }
+    if (!check.transparency_log_verified && proven_only != nullptr) {
+        check.transparency_log_verified = true;  // logged, and proven so; no integrated time
+        check.transparency_log = proven_only->origin;
     }
     return std::nullopt;
 }
@@ -165,6 +194,10 @@ std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& s
     if (auto refusal = check_tlog_entries(bundle, signed_content.binding, candidate, store, check, note)) {
         return refusal;
     }
+    if (!check.integrated_time && check.transparency_log_verified) {
+        return "a keyless (Fulcio certificate) signature needs a verified signing time, and its Rekor v2 entry "
+               "gives none (" + note + "): it needs an RFC 3161 timestamp, which this build does not verify yet";
+    }
     if (!check.integrated_time) {
         return "a keyless (Fulcio certificate) signature needs a verified signing time, and no Rekor SET "
                "verified" + (note.empty() ? std::string() : " (" + note + ")") +
@@ -176,6 +209,63 @@ std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& s
 }
 
 }  // namespace
+
+SignatureCheck judge_bound_bundle(const SigstoreBundle& bundle, SignedContent& signed_content,
+                                  const SignatureCandidate& candidate, const Scope& scope,
+                                  const TrustStore& store, SignatureCheck check) {
+    const auto refuse = [&](std::string reason) {
+        check.reason = std::move(reason);
+        return check;
+    };
+    // What a Rekor v2 hashedrekord logs: the digest of exactly what was signed.
+    signed_content.binding.signed_message_digest =
+        signed_content.prehashed ? *signed_content.prehashed
+                                 : digest_of(DigestAlgorithm::sha256, signed_content.message);
+    if (bundle.material != BundleMaterial::public_key) {
+        if (auto refusal = check_keyless(bundle, signed_content, candidate, scope, store, check)) {
+            check.signer.clear();
+            return refuse("keyless (Fulcio certificate) bundle: " + *refusal);
+        }
+        check.accepted = true;
+        return check;
+    }
+    const std::string& hint = bundle.public_key_hint;
+    std::string unsupported;
+    for (const KeyCandidate& key : key_candidates(scope, store, hint)) {
+        auto verified = verify_with(key.key->key, signed_content);
+        if (!verified) {
+            if (verified.error().code != Errc::signature_invalid) {
+                unsupported += "; " + key.signer->key->path + ": " + verified.error().message;
+            }
+            continue;
+        }
+        signed_content.binding.signature = std::string(signed_content.signature);
+        signed_content.binding.public_key_der = key.key->key.spki_der();
+        std::string note;
+        if (auto refusal = check_tlog_entries(bundle, signed_content.binding, candidate, store, check, note)) {
+            return refuse("verified with " + key.signer->key->path + ", but " + *refusal);
+        }
+        check.accepted = true;
+        check.signer = key.signer->name;
+        check.reason = "verified with " + key.signer->key->path + " (" +
+                       std::string(key_type_name(key.key->key.type())) + ", " +
+                       (bundle.dsse ? "DSSE" : "messageSignature") + ")";
+        if (!hint.empty() && !hint_names(hint, key.key->key)) {
+            check.reason += "; the bundle's key hint names another key";
+        }
+        if (check.transparency_log_verified && check.integrated_time) {
+            check.reason += "; Rekor SET verified with " + check.transparency_log + ", integrated time " +
+                            std::to_string(*check.integrated_time);
+        } else if (check.transparency_log_verified) {
+            check.reason += "; Rekor inclusion proof verified with " + check.transparency_log;
+        } else if (!note.empty()) {
+            check.reason += "; " + note;
+        }
+        apply_transparency_requirement(scope, note, check);
+        return check;
+    }
+    return refuse(no_key_reason(scope) + unsupported);
+}
 
 SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResult& image,
                             const ImageReference& reference, const Scope& scope, const TrustStore& store) {
@@ -194,54 +284,12 @@ SignatureCheck check_bundle(const SignatureCandidate& candidate, const ImageResu
     if (!bundle) return refuse(describe(bundle.error()));
 
     Signed signed_content;
-    const auto unbound = bundle->dsse ? bind_dsse(*bundle->dsse, candidate, image, check, signed_content)
-                                      : bind_message(*bundle->message_signature, candidate, image, reference,
-                                                     scope, check, signed_content);
+    const auto unbound =
+        bundle->dsse ? bind_dsse(*bundle->dsse, candidate.origin, image_target(image), check, signed_content)
+                     : bind_message(*bundle->message_signature, candidate, image, reference, scope, check,
+                                    signed_content);
     if (unbound) return refuse(*unbound);
-
-    if (bundle->material != BundleMaterial::public_key) {
-        if (auto refusal = check_keyless(*bundle, signed_content, candidate, scope, store, check)) {
-            check.signer.clear();
-            return refuse("keyless (Fulcio certificate) bundle: " + *refusal);
-        }
-        check.accepted = true;
-        return check;
-    }
-    const std::string& hint = bundle->public_key_hint;
-    std::string unsupported;
-    for (const KeyCandidate& key : key_candidates(scope, store, hint)) {
-        auto verified = verify_with(key.key->key, signed_content);
-        if (!verified) {
-            if (verified.error().code != Errc::signature_invalid) {
-                unsupported += "; " + key.signer->key->path + ": " + verified.error().message;
-            }
-            continue;
-        }
-        signed_content.binding.signature = std::string(signed_content.signature);
-        signed_content.binding.public_key_der = key.key->key.spki_der();
-        std::string note;
-        if (auto refusal =
-                check_tlog_entries(*bundle, signed_content.binding, candidate, store, check, note)) {
-            return refuse("verified with " + key.signer->key->path + ", but " + *refusal);
-        }
-        check.accepted = true;
-        check.signer = key.signer->name;
-        check.reason = "verified with " + key.signer->key->path + " (" +
-                       std::string(key_type_name(key.key->key.type())) + ", " +
-                       (bundle->dsse ? "DSSE" : "messageSignature") + ")";
-        if (!hint.empty() && !hint_names(hint, key.key->key)) {
-            check.reason += "; the bundle's key hint names another key";
-        }
-        if (check.transparency_log_verified) {
-            check.reason += "; Rekor SET verified with " + check.transparency_log + ", integrated time " +
-                            std::to_string(*check.integrated_time);
-        } else if (!note.empty()) {
-            check.reason += "; " + note;
-        }
-        apply_transparency_requirement(scope, note, check);
-        return check;
-    }
-    return refuse(no_key_reason(scope) + unsupported);
+    return judge_bound_bundle(*bundle, signed_content, candidate, scope, store, std::move(check));
 }
 
 }  // namespace edgeverify::signatures_detail

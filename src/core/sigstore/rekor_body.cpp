@@ -9,6 +9,7 @@
 #include "crypto/pem.hpp"
 #include "edgeverify/json.hpp"
 #include "edgeverify/rekor.hpp"
+#include "sigstore/rekor_v2_body.hpp"
 
 namespace edgeverify {
 namespace {
@@ -179,6 +180,7 @@ Status check_rekor_body(std::string_view body_text, const RekorBinding& binding,
     if (*kind == "dsse" && *version == "0.0.1") return check_dsse(body, binding);
     if (*kind == "intoto" && *version == "0.0.1") return check_intoto_v1(body, binding);
     if (*kind == "intoto" && *version == "0.0.2") return check_intoto_v2(body, binding);
+    if (*kind == "hashedrekord" && *version == "0.0.2") return check_hashed_rekord_v002(*json, binding, prefix);
     return body.shape("entry kind " + *kind + " " + *version + " is not supported");
 }
 
