@@ -21,13 +21,15 @@ inline constexpr std::uint64_t kMaxItems = 256;
 
 enum class Type { unsigned_integer, negative_integer, bytes, text, array, map, tag, boolean, null };
 
+struct MapEntry;
+
 struct Item {
     Type type = Type::null;
     std::int64_t integer = 0;  // unsigned_integer, negative_integer (the value), tag (the number)
     bool boolean = false;
     std::string bytes;         // bytes and text
     std::vector<Item> items;   // array; tag: one item
-    std::vector<std::pair<Item, Item>> map;
+    std::vector<MapEntry> map;  // not std::pair<Item, Item>: clang cannot instantiate it inside Item
 
     bool is_integer(std::int64_t value) const {
         return (type == Type::unsigned_integer || type == Type::negative_integer) && integer == value;
@@ -35,6 +37,12 @@ struct Item {
     bool is_text(std::string_view value) const { return type == Type::text && bytes == value; }
     // The value of map key `key` (an integer or text Item), or nullptr.
     const Item* find(const Item& key) const;
+};
+
+// One key and its value, in the map's order.
+struct MapEntry {
+    MapEntry(Item key, Item value) : first(std::move(key)), second(std::move(value)) {}
+    Item first, second;
 };
 
 Item integer_key(std::int64_t value);
