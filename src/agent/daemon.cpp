@@ -135,7 +135,7 @@ void Daemon::arm_retry_timer() {
 
 // Reconciliation (and the device report when due) on the thread pool: ctr and fsync block.
 void Daemon::start_job() {
-    job_.emplace();
+    job_.emplace(Job{});  // not emplace(): clang finds Job not default-constructible here
     job_->daemon = this;
     job_->with_report = report_due_;
     job_->carried = pending_alarms_;
