@@ -142,8 +142,11 @@ TEST_CASE("rekor dsse and intoto bodies that disagree are signature_invalid nami
 TEST_CASE("rekor body of an unknown kind or version is refused with the kind named") {
     BodyFixture f;
     Json body = f.hashedrekord();
-    body["apiVersion"] = "0.0.2";  // Rekor v2 hashedrekord: not a v1 SET body
-    check_refused(body, f.binding, Errc::schema_violation, "entry kind hashedrekord 0.0.2 is not supported");
+    body["apiVersion"] = "0.0.3";  // no such hashedrekord (0.0.2, Rekor v2: rekor_v2_body_test.cpp)
+    check_refused(body, f.binding, Errc::schema_violation, "entry kind hashedrekord 0.0.3 is not supported");
+    body["apiVersion"] = "0.0.2";  // a v1-shaped body under the Rekor v2 version: not its proto
+    check_refused(body, f.binding, Errc::schema_violation,
+                  "spec.data is not a member of a hashedrekord 0.0.2 entry");
     body = f.hashedrekord("rpm");
     check_refused(body, f.binding, Errc::schema_violation, "entry kind rpm 0.0.1 is not supported");
 }
