@@ -133,7 +133,7 @@ TEST_CASE(
     auto signer = parse_public_key_pem(read_all(dir / "keys" / "cosign2.pub"), "cosign2.pub");
     REQUIRE(signer);
     RekorBinding binding{candidate->signature, signer->spki_der(),
-                         digest_of(DigestAlgorithm::sha256, candidate->payload), std::nullopt};
+                         digest_of(DigestAlgorithm::sha256, candidate->payload), std::nullopt, std::nullopt};
     CHECK(check_rekor_body(entry->body, binding, "signature-1"));
 }
 
