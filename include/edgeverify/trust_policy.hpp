@@ -111,6 +111,9 @@ struct TrustStore {
     std::vector<RekorKey> rekor_keys;
     // The Fulcio CAs of sigstore/trusted_root.json (certificateAuthorities), for keyless bundles.
     std::vector<CertificateAuthority> certificate_authorities;
+    // Its timestamp authorities (timestampAuthorities): RFC 3161 timestamps of keyless bundles
+    // verify with them (timestamp.hpp).
+    std::vector<CertificateAuthority> timestamp_authorities;
     // vulnerabilities/feed.json and its detached signature feed.json.sig, when present: read here
     // (and counted in the digest), verified and parsed by the vulnerabilities rule (docs/rules.md).
     std::optional<std::string> vulnerability_feed, vulnerability_feed_signature;

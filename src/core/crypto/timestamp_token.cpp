@@ -16,56 +16,12 @@ using crypto::kDerOctetString;
 using crypto::kDerOid;
 using crypto::kDerSequence;
 using crypto::oid_to_string;
+using timestamp_detail::TokenParser;
 
 constexpr std::uint8_t kDerSet = 0x31, kDerGeneralizedTime = 0x18, kDerBoolean = 0x01;
 constexpr std::uint8_t kContext0 = 0xA0, kContext1 = 0xA1, kImplicit0 = 0x80, kImplicit1 = 0x81;
 constexpr std::string_view kOidSignedData = "1.2.840.113549.1.7.2";
 constexpr std::string_view kOidTstInfo = "1.2.840.113549.1.9.16.1.4";
-constexpr std::string_view kOidContentType = "1.2.840.113549.1.9.3";
-constexpr std::string_view kOidMessageDigest = "1.2.840.113549.1.9.4";
-constexpr std::string_view kOidSigningCertificate = "1.2.840.113549.1.9.16.2.12";
-constexpr std::string_view kOidSigningCertificateV2 = "1.2.840.113549.1.9.16.2.47";
-
-class Parser {
-public:
-    explicit Parser(std::string_view where) : where_(where) {}
-    Error bad(std::string_view field, std::string_view why) const {
-        return make_error(Errc::signature_invalid,
-                          std::string(where_) + ": timestamp token " + std::string(field) + ": " + std::string(why));
-    }
-    // The contents of the next element of `reader` with `tag`, or an error naming `field`.
-    Expected<std::string_view> need(DerReader& reader, std::uint8_t tag, std::string_view field) const {
-        auto contents = reader.read(tag);
-        if (!contents) return bad(field, "missing or not DER");
-        return *contents;
-    }
-    Expected<std::string> need_oid(DerReader& reader, std::string_view field) const {
-        auto contents = need(reader, kDerOid, field);
-        if (!contents) return contents.take_error();
-        std::string dotted = oid_to_string(*contents);
-        if (dotted.empty()) return bad(field, "malformed object identifier");
-        return dotted;
-    }
-    // AlgorithmIdentifier: the OID; `params` receives the parameters element (whole TLV).
-    Expected<std::string> algorithm(DerReader& reader, std::string_view field, std::string* params = nullptr) const {
-        auto contents = need(reader, kDerSequence, field);
-        if (!contents) return contents.take_error();
-        DerReader inner(*contents);
-        auto oid = need_oid(inner, field);
-        if (!oid) return oid;
-        if (params != nullptr) params->clear();
-        if (!inner.empty()) {
-            const auto tag = inner.peek_tag();
-            auto element = inner.read_element(*tag);
-            if (!element || !inner.empty()) return bad(field, "malformed parameters");
-            if (params != nullptr) *params = std::string(*element);
-        }
-        return oid;
-    }
-
-private:
-    std::string_view where_;
-};
 
 std::string hex(std::string_view bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
@@ -77,7 +33,7 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
-Status parse_tst_info(std::string_view der, const Parser& p, TimestampToken& out) {
+Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken& out) {
     DerReader outer(der);
     auto info = p.need(outer, kDerSequence, "TSTInfo");
     if (!info) return info.take_error();
@@ -138,95 +94,7 @@ Status parse_tst_info(std::string_view der, const Parser& p, TimestampToken& out
     return {};
 }
 
-Status parse_ess(std::string_view value, bool v2, const Parser& p, TimestampToken& out) {
-    const std::string_view field = v2 ? "signing-certificate-v2 attribute" : "signing-certificate attribute";
-    DerReader outer(value);
-    auto signing = p.need(outer, kDerSequence, field);
-    if (!signing || !outer.empty()) return p.bad(field, "malformed");
-    DerReader parts(*signing);
-    auto certs = p.need(parts, kDerSequence, field);
-    if (!certs) return certs.take_error();
-    DerReader ids(*certs);
-    while (!ids.empty()) {
-        if (out.ess_cert_ids.size() >= limits::kMaxTimestampCertificates) return p.bad(field, "too many ESSCertIDs");
-        auto id = p.need(ids, kDerSequence, field);
-        if (!id) return id.take_error();
-        DerReader id_fields(*id);
-        EssCertId ess;
-        ess.hash_algorithm = "sha1";
-        if (v2) {
-            ess.hash_algorithm = "sha256";  // DEFAULT
-            if (id_fields.peek_tag() == kDerSequence) {
-                auto algorithm = p.algorithm(id_fields, field);
-                if (!algorithm) return algorithm.take_error();
-                ess.hash_algorithm = timestamp_detail::hash_name(*algorithm);
-                if (ess.hash_algorithm.empty()) return p.bad(field, "unknown hash " + *algorithm);
-            }
-        }
-        auto hash = p.need(id_fields, kDerOctetString, field);
-        if (!hash) return hash.take_error();
-        ess.hash = std::string(*hash);
-        if (id_fields.peek_tag() == kDerSequence) ess.issuer_serial_der = std::string(*id_fields.read_element(kDerSequence));
-        if (!id_fields.empty()) return p.bad(field, "unexpected fields in an ESSCertID");
-        out.ess_cert_ids.push_back(std::move(ess));
-    }
-    if (out.ess_cert_ids.empty()) return p.bad(field, "lists no certificate");
-    return {};
-}
-
-// signedAttrs: content-type, message-digest, signing-certificate(-v2); each once.
-Status parse_signed_attributes(std::string_view contents, const Parser& p, TimestampToken& out) {
-    out.signed_attributes_der = crypto::der_element(kDerSet, contents);
-    DerReader attributes(contents);
-    bool saw_v1 = false;
-    std::string v1_value, v2_value;
-    std::size_t count = 0;
-    while (!attributes.empty()) {
-        if (++count > limits::kMaxTimestampAttributes) return p.bad("SignerInfo signedAttrs", "too many attributes");
-        auto attribute = p.need(attributes, kDerSequence, "SignerInfo signedAttrs");
-        if (!attribute) return attribute.take_error();
-        DerReader fields(*attribute);
-        auto type = p.need_oid(fields, "SignerInfo signedAttrs attrType");
-        if (!type) return type.take_error();
-        auto values = p.need(fields, kDerSet, "SignerInfo signedAttrs " + *type);
-        if (!values || !fields.empty()) return p.bad("SignerInfo signedAttrs " + *type, "malformed");
-        const bool known = *type == kOidContentType || *type == kOidMessageDigest || *type == kOidSigningCertificate ||
-                           *type == kOidSigningCertificateV2;
-        if (!known) continue;
-        // Each of these carries exactly one value and appears once.
-        DerReader one(*values);
-        const auto tag = one.peek_tag();
-        auto value = tag ? one.read_element(*tag) : std::nullopt;
-        if (!value || !one.empty()) return p.bad("SignerInfo signedAttrs " + *type, "needs exactly one value");
-        if (*type == kOidContentType) {
-            if (!out.content_type_attribute.empty()) return p.bad("content-type attribute", "repeated");
-            DerReader oid(*value);
-            auto dotted = p.need_oid(oid, "content-type attribute");
-            if (!dotted) return dotted.take_error();
-            out.content_type_attribute = std::move(*dotted);
-        } else if (*type == kOidMessageDigest) {
-            if (!out.message_digest.empty()) return p.bad("message-digest attribute", "repeated");
-            auto digest = crypto::der_single(*value, kDerOctetString);
-            if (!digest || digest->empty()) return p.bad("message-digest attribute", "not an OCTET STRING");
-            out.message_digest = std::string(*digest);
-        } else if (*type == kOidSigningCertificate) {
-            if (saw_v1) return p.bad("signing-certificate attribute", "repeated");
-            saw_v1 = true;
-            v1_value = std::string(*value);
-        } else {
-            if (!v2_value.empty()) return p.bad("signing-certificate-v2 attribute", "repeated");
-            v2_value = std::string(*value);
-        }
-    }
-    if (out.content_type_attribute.empty()) return p.bad("SignerInfo signedAttrs", "no content-type attribute");
-    if (out.message_digest.empty()) return p.bad("SignerInfo signedAttrs", "no message-digest attribute");
-    out.ess_v2 = !v2_value.empty();
-    if (!v2_value.empty()) return parse_ess(v2_value, true, p, out);
-    if (saw_v1) return parse_ess(v1_value, false, p, out);
-    return {};
-}
-
-Status parse_signer_info(std::string_view contents, const Parser& p, TimestampToken& out) {
+Status parse_signer_info(std::string_view contents, const TokenParser& p, TimestampToken& out) {
     DerReader fields(contents);
     auto version = p.need(fields, kDerInteger, "SignerInfo version");
     if (!version) return version.take_error();
@@ -250,7 +118,7 @@ Status parse_signer_info(std::string_view contents, const Parser& p, TimestampTo
     if (out.digest_algorithm.empty()) return p.bad("SignerInfo digestAlgorithm", "unknown hash " + *digest);
     auto attributes = p.need(fields, kContext0, "SignerInfo signedAttrs");
     if (!attributes) return attributes.take_error();
-    if (auto ok = parse_signed_attributes(*attributes, p, out); !ok) return ok;
+    if (auto ok = timestamp_detail::parse_signed_attributes(*attributes, p, out); !ok) return ok;
     auto algorithm = p.algorithm(fields, "SignerInfo signatureAlgorithm", &out.signature_algorithm_params);
     if (!algorithm) return algorithm.take_error();
     out.signature_algorithm_oid = std::move(*algorithm);
@@ -262,7 +130,7 @@ Status parse_signer_info(std::string_view contents, const Parser& p, TimestampTo
     return {};
 }
 
-Status parse_signed_data(std::string_view contents, const Parser& p, std::string_view where, TimestampToken& out) {
+Status parse_signed_data(std::string_view contents, const TokenParser& p, std::string_view where, TimestampToken& out) {
     DerReader fields(contents);
     if (!p.need(fields, kDerInteger, "SignedData version")) return p.bad("SignedData version", "missing");
     if (!p.need(fields, kDerSet, "SignedData digestAlgorithms")) return p.bad("SignedData digestAlgorithms", "missing");
@@ -311,7 +179,7 @@ Expected<TimestampToken> parse_timestamp_token(std::string_view der, std::string
                                                     " bytes exceeds kMaxTimestampTokenBytes (" +
                                                     std::to_string(limits::kMaxTimestampTokenBytes) + ")");
     }
-    const Parser p(where);
+    const TokenParser p(where);
     auto outer = crypto::der_single(der, kDerSequence);
     if (!outer) return p.bad("ContentInfo", "not one DER SEQUENCE");
     DerReader fields(*outer);

@@ -139,14 +139,6 @@ Status check_store_path(const Certificate& signer, const TimestampToken& token, 
 
 Expected<VerifiedTimestamp> verify_timestamp_token(const TimestampToken& token, std::string_view signed_bytes,
                                                    const TimestampTrust& trust) {
-    if (token.imprint_algorithm == "sha1") {
-        return fail(Errc::signature_invalid, trust, "a SHA-1 message imprint is not accepted");
-    }
-    auto imprint = timestamp_detail::hash_bytes(token.imprint_algorithm, signed_bytes);
-    if (!imprint || *imprint != token.imprint) {
-        return fail(Errc::signature_invalid, trust,
-                    "the message imprint is not the " + token.imprint_algorithm + " of the signature bytes");
-    }
     auto digest = token.digest_algorithm == "sha1" ? std::nullopt
                                                    : timestamp_detail::hash_bytes(token.digest_algorithm, token.tst_info_der);
     if (!digest || *digest != token.message_digest) {
@@ -175,6 +167,15 @@ Expected<VerifiedTimestamp> verify_timestamp_token(const TimestampToken& token, 
         if (auto ok = check_store_path(*signer, token, *trust.store, token.gen_time, trust); !ok) return ok.take_error();
     } else {
         return fail(Errc::untrusted, trust, "no timestamp authority to verify against");
+    }
+    // Last, as notation-go: a token that is not authentic says so before saying what it covers.
+    if (token.imprint_algorithm == "sha1") {
+        return fail(Errc::signature_invalid, trust, "a SHA-1 message imprint is not accepted");
+    }
+    auto imprint = timestamp_detail::hash_bytes(token.imprint_algorithm, signed_bytes);
+    if (!imprint || *imprint != token.imprint) {
+        return fail(Errc::signature_invalid, trust,
+                    "the message imprint is not the " + token.imprint_algorithm + " of the signature bytes");
     }
     VerifiedTimestamp out;
     out.time = token.gen_time;

@@ -2,6 +2,7 @@
 // Verification"): integrity, authenticity, authentic timestamp, expiry, revocation; each failure
 // enforced or logged by the level. Unsupported features reject whatever the level.
 #include "edgeverify/notation.hpp"
+#include "edgeverify/timestamp.hpp"
 
 namespace edgeverify {
 namespace {
@@ -85,6 +86,31 @@ std::optional<std::string> check_authenticity(const NotationEnvelope& envelope, 
            "\" matches none of the trusted identities";
 }
 
+// The RFC 3161 countersignature (notation-go's authentic timestamp): the token covers the
+// signature bytes, verifies to a root of the tsa store at its genTime, and [genTime - accuracy,
+// genTime + accuracy] lies inside every signing certificate's validity. The TSA chain's
+// revocation is not checked (docs/trust-policy.md: offline, public TSA chains name OCSP/CRL URLs).
+std::optional<std::string> countersignature_failure(const NotationEnvelope& envelope, const X509Store& tsa_store) {
+    auto token = parse_timestamp_token(*envelope.timestamp_token, "the signature's timestamp countersignature");
+    if (!token) return token.error().message;
+    TimestampTrust trust;
+    trust.name = "tsa store " + tsa_store.name;
+    trust.store = &tsa_store;
+    trust.require_ess_v2 = true;
+    auto verified = verify_timestamp_token(*token, envelope.signature, trust);
+    if (!verified) return verified.error().message;
+    // Accuracy rounded up to whole seconds: the interval may only grow.
+    const std::int64_t slack = (verified->accuracy_micros + 999999) / 1000000;
+    for (const Certificate& cert : envelope.chain) {
+        if (verified->time - slack < cert.not_before || verified->time + slack > cert.not_after) {
+            return "the timestamp " + time_text(verified->time) + " (accuracy " + std::to_string(slack) +
+                   " s) from " + verified->tsa_subject + " is not inside the validity of certificate \"" +
+                   cert.subject_text + "\" (" + time_text(cert.not_before) + " to " + time_text(cert.not_after) + ")";
+        }
+    }
+    return std::nullopt;
+}
+
 bool chain_expired(const std::vector<Certificate>& chain, std::int64_t now) {
     for (const Certificate& cert : chain) {
         if (now > cert.not_after) return true;
@@ -113,10 +139,8 @@ Expected<NotationResult> verify_notation_signature(const NotationEnvelope& envel
     } else if (how.tsa_store != nullptr && (how.verify_timestamp_always || chain_expired(envelope.chain, how.now))) {
         if (!envelope.timestamp_token) {
             timestamp_failure = "the policy requires an RFC 3161 timestamp and the signature has none";
-        } else if (how.level.authentic_timestamp != CheckAction::skip) {
-            return make_error(Errc::untrusted,
-                              "the signature's RFC 3161 timestamp countersignature must be verified and this build "
-                              "does not verify timestamp tokens");
+        } else {
+            timestamp_failure = countersignature_failure(envelope, *how.tsa_store);
         }
     } else {
         timestamp_failure = outside_validity(envelope.chain, how.now);

@@ -1,13 +1,14 @@
 // A Sigstore bundle (FORMATS.md B) against one image and the scope's key signers: what it binds
 // (checked first, so "not this image" never depends on the key material), then the signature with
 // a trusted key, then its Rekor evidence (Merkle inclusion proofs with their signed checkpoints,
-// and SETs). Keyless bundles: the Fulcio leaf at the SET's integrated time (check_keyless.cpp).
+// and SETs). Keyless bundles: the Fulcio leaf at each verified time (check_times.cpp, check_keyless.cpp).
 #include <set>
 #include <utility>
 
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
 #include "signatures/bundle_binding.hpp"
+#include "signatures/check_times.hpp"
 #include "signatures/check_common.hpp"
 
 namespace edgeverify::signatures_detail {
@@ -175,8 +176,8 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
 }
 
 // A keyless bundle: the leaf's key verifies the signature, the Rekor entries verify and bind the
-// leaf, and a SET-verified integrated time is the time the leaf's path and identity are judged at
-// (RFC 3161 timestamps are not verified yet, so they give no time). Embedded SCTs are not checked.
+// leaf, and the leaf's path and identity are judged at every verified time: SET integrated times
+// and RFC 3161 timestamps (check_times.cpp); its embedded SCTs with the CT logs (check_keyless.cpp).
 std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& signed_content,
                                          const SignatureCandidate& candidate, const Scope& scope,
                                          const TrustStore& store, SignatureCheck& check) {
@@ -194,17 +195,10 @@ std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& s
     if (auto refusal = check_tlog_entries(bundle, signed_content.binding, candidate, store, check, note)) {
         return refusal;
     }
-    if (!check.integrated_time && check.transparency_log_verified) {
-        return "a keyless (Fulcio certificate) signature needs a verified signing time, and its Rekor v2 entry "
-               "gives none (" + note + "): it needs an RFC 3161 timestamp, which this build does not verify yet";
-    }
-    if (!check.integrated_time) {
-        return "a keyless (Fulcio certificate) signature needs a verified signing time, and no Rekor SET "
-               "verified" + (note.empty() ? std::string() : " (" + note + ")") +
-               "; RFC 3161 timestamps are not verified by this build";
-    }
-    if (auto refusal = keyless_leaf_refusal(*leaf, *check.integrated_time, scope, store, check)) return refusal;
-    check.reason += "; Rekor SET verified with " + check.transparency_log + "; embedded SCTs not verified";
+    std::vector<SigningTime> times;
+    if (auto refusal = keyless_signing_times(bundle, store, candidate.origin, note, times)) return refusal;
+    if (auto refusal = keyless_refusal_at_times(*leaf, times, scope, store, check)) return refusal;
+    if (check.transparency_log_verified) check.reason += "; logged in " + check.transparency_log;
     return std::nullopt;
 }
 

@@ -355,6 +355,9 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         auto authorities = parse_trusted_root_authorities(*root, root_path, "certificateAuthorities");
         if (!authorities) return make_error(Errc::config, directory + "/" + authorities.error().message);
         store.certificate_authorities = std::move(*authorities);
+        auto timestamp_authorities = parse_trusted_root_authorities(*root, root_path, "timestampAuthorities");
+        if (!timestamp_authorities) return make_error(Errc::config, directory + "/" + timestamp_authorities.error().message);
+        store.timestamp_authorities = std::move(*timestamp_authorities);
         files.emplace(root_path, std::move(*root));
     } else if (root.error().code != Errc::not_found) {
         return make_error(Errc::config, root.error().message);
