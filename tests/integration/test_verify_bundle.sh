@@ -13,13 +13,14 @@ KNOWN="$EDGEVERIFY_SOURCE_DIR/docs/known-failures-sigstore-conformance.txt"
 DEFAULT_IDENTITY="https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
 DEFAULT_ISSUER="https://token.actions.githubusercontent.com"
 
-# One tab-separated line per case: name expected bundle artifact trusted_root identity issuer key.
+# One line per case, fields separated by US (0x1f, not whitespace, so empty fields survive `read`):
+# name expected bundle artifact trusted_root identity issuer key.
 "$PYTHON" - "$SET/cases.json" >"$WORK/cases.tsv" <<'PY'
 import json, sys
 for c in json.load(open(sys.argv[1])):
     fields = [c["name"], c["expected"], c["bundle"], c["artifact"], c["trusted_root"],
               c.get("identity") or "", c.get("issuer") or "", c.get("key") or ""]
-    print("\t".join(fields))
+    print("\x1f".join(fields))
 PY
 grep -v '^#' "$KNOWN" | sed -n 's/^\([^:]*\): .*/\1/p' >"$WORK/known.txt"
 
@@ -39,7 +40,7 @@ verify_case() {
     run_ev "${args[@]}"
 }
 
-while IFS=$'\t' read -r name expected bundle artifact root identity issuer key; do
+while IFS=$'\x1f' read -r name expected bundle artifact root identity issuer key; do
     CASES=$((CASES + 1))
     verify_case "$SET/$artifact"
     file_rc=$RC
