@@ -70,7 +70,8 @@ bool is_digest_text(const std::string& text) {
     return true;
 }
 
-// The in-memory trust store: the trusted root's logs and Fulcio CAs, one scope, one signer.
+// The in-memory trust store: the trusted root's Rekor logs, Fulcio CAs and timestamp authorities,
+// one scope, one signer.
 Expected<TrustStore> artifact_trust_store(std::string_view root_json, std::string_view root_origin,
                                           const BundleSigner& signer) {
     TrustStore store;
@@ -80,6 +81,9 @@ Expected<TrustStore> artifact_trust_store(std::string_view root_json, std::strin
     auto authorities = parse_trusted_root_authorities(root_json, root_origin, "certificateAuthorities");
     if (!authorities) return authorities.take_error();
     store.certificate_authorities = std::move(*authorities);
+    auto tsas = parse_trusted_root_authorities(root_json, root_origin, "timestampAuthorities");
+    if (!tsas) return tsas.take_error();
+    store.timestamp_authorities = std::move(*tsas);
 
     Scope scope;
     scope.name = "verify-bundle";
