@@ -55,6 +55,10 @@ TrustDecision decide_trust(const TrustStore& store, const ImageReference& refere
                 // An x509 signer counts once by name (a Notation signature satisfies one signer).
                 if (satisfied_keys.insert("x509 " + signer->name).second)
                     decision.satisfied_signers.push_back(check.signer);
+            } else if (signer != scope->signers.end() && signer->sigstore) {
+                // A sigstore signer counts once by name (keyless bundles, check_keyless.cpp).
+                if (satisfied_keys.insert("sigstore " + signer->name).second)
+                    decision.satisfied_signers.push_back(check.signer);
             } else if (signer != scope->signers.end() && signer->key) {
                 const auto key = store.keys.find(signer->key->path);
                 const std::string identity =
