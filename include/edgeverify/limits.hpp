@@ -168,5 +168,8 @@ inline constexpr std::size_t kMaxReportsPageSize = 500;
 inline constexpr std::size_t kMaxApiPageSize = 200;
 // How long an SQLite writer waits for the write lock before the store fails with io-error.
 inline constexpr int kSqliteBusyTimeoutMs = 5000;
+// Embedded SCTs read from one certificate's SCT list (RFC 6962 3.3; Fulcio embeds one per CT log,
+// real certificates carry 1 to 5).
+inline constexpr std::size_t kMaxEmbeddedScts = 16;
 
 }  // namespace edgeverify::limits

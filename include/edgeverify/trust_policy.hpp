@@ -111,6 +111,9 @@ struct TrustStore {
     std::vector<RekorKey> rekor_keys;
     // The Fulcio CAs of sigstore/trusted_root.json (certificateAuthorities), for keyless bundles.
     std::vector<CertificateAuthority> certificate_authorities;
+    // The CT log keys of sigstore/trusted_root.json (ctlogs): the embedded SCTs of keyless
+    // certificates verify with them (sct.hpp).
+    std::vector<RekorKey> ct_logs;
     // Its timestamp authorities (timestampAuthorities): RFC 3161 timestamps of keyless bundles
     // verify with them (timestamp.hpp).
     std::vector<CertificateAuthority> timestamp_authorities;
@@ -124,8 +127,8 @@ struct TrustStore {
     Digest digest;  // sha256 over the sorted (path, content) of every file loaded
 };
 
-// Loads DIR/policy.json, DIR/keys/*.pub, DIR/rekor/*.pub, DIR/sigstore/trusted_root.json (tlogs
-// and certificateAuthorities) and DIR/vulnerabilities/feed.json{,.sig}, and for x509 signers the
+// Loads DIR/policy.json, DIR/keys/*.pub, DIR/rekor/*.pub, DIR/sigstore/trusted_root.json (tlogs,
+// certificateAuthorities and ctlogs) and DIR/vulnerabilities/feed.json{,.sig}, and for x509 signers the
 // stores they name (DIR/ca|signingAuthority|tsa/<name>/, a missing one is an error naming the
 // signer) and DIR/crl/. A key the loader does not understand is an error
 // naming the file (never skipped); a signer naming a missing key file is an error. Errors are

@@ -12,6 +12,7 @@
 
 #include "case_kinds.hpp"
 #include "edgeverify/rekor.hpp"
+#include "edgeverify/sct.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
 #include "edgeverify/trust_decision.hpp"
 
@@ -110,6 +111,9 @@ Expected<Setup> set_up(const Json& c, const fs::path& base) {
         auto authorities = parse_trusted_root_authorities(*root, root_name, "certificateAuthorities");
         if (!authorities) return authorities.take_error();
         s.store.certificate_authorities = std::move(*authorities);
+        auto ct_logs = parse_trusted_root_ctlogs(*root, root_name);
+        if (!ct_logs) return ct_logs.take_error();
+        s.store.ct_logs = std::move(*ct_logs);
     }
     return s;
 }

@@ -1,8 +1,10 @@
-// Keyless Sigstore bundles (FORMATS.md B.4 steps 4 and 8): the Fulcio leaf's path to a
-// certificateAuthorities chain of sigstore/trusted_root.json at the verified signing time, and
-// its identity against the scope's `sigstore` signers.
+// Keyless Sigstore bundles (FORMATS.md B.4 steps 4, 5 and 8): the Fulcio leaf's path to a
+// certificateAuthorities chain of sigstore/trusted_root.json at the verified signing time, its
+// embedded SCTs against the trusted root's ctlogs, and its identity against the scope's
+// `sigstore` signers.
 #include <string>
 
+#include "edgeverify/sct.hpp"
 #include "edgeverify/sigstore_identity.hpp"
 #include "signatures/check_common.hpp"
 
@@ -44,6 +46,9 @@ std::optional<std::string> keyless_leaf_refusal(const Certificate& leaf, std::in
     }
     if (issuer == nullptr) return "the signing certificate does not chain to a trusted Fulcio CA " + at + failures;
     if (!has_code_signing_eku(leaf)) return std::string("the signing certificate lacks the codeSigning extendedKeyUsage");
+    // FORMATS.md B.4 step 5: logged in Certificate Transparency; the issuer is the verified chain's.
+    auto sct = verify_embedded_scts(leaf, issuer->chain.front(), store.ct_logs, "the signing certificate");
+    if (!sct) return sct.error().code == Errc::untrusted ? sct.error().message : describe(sct.error());
 
     std::string mismatches;
     for (const SignerSpec& signer : scope.signers) {
@@ -52,7 +57,8 @@ std::optional<std::string> keyless_leaf_refusal(const Certificate& leaf, std::in
         if (matched) {
             check.signer = signer.name;
             check.reason = "verified with the Fulcio certificate of " + certificate_san(leaf) + " (issuer " +
-                           certificate_oidc_issuer(leaf) + "), chained to " + issuer->origin + " " + at;
+                           certificate_oidc_issuer(leaf) + "), chained to " + issuer->origin + " " + at +
+                           "; SCT verified with " + (*sct)->origin;
             return std::nullopt;
         }
         mismatches += "; " + signer.name + ": " + describe(matched.error());

@@ -1,6 +1,7 @@
 // The transparency-log keys of a Sigstore trusted_root.json (FORMATS.md B.3): each `tlogs` entry
-// becomes a RekorKey with its validity window. A trust root is configuration, so anything wrong
-// with it is an error naming the JSON path, never a skipped entry.
+// (and each `ctlogs` entry: the same proto, TransparencyLogInstance) becomes a RekorKey with its
+// validity window. A trust root is configuration, so anything wrong with it is an error naming
+// the JSON path, never a skipped entry.
 #include <cstdint>
 #include <set>
 #include <string>
@@ -85,8 +86,10 @@ bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json&
     return key_id == raw_sha256(host + "\n\x01" + raw_key);
 }
 
+// `log_id_required`: tlogs must give logId; a ctlogs entry without one gets sha256(SPKI), the
+// RFC 6962 log id.
 Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const std::string& path,
-                              const std::string& origin) {
+                              const std::string& origin, bool log_id_required) {
     if (auto ok = reader.only(
             tlog, path, {"baseUrl", "hashAlgorithm", "publicKey", "logId", "checkpointKeyId", "operator"});
         !ok) {
@@ -99,7 +102,14 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
         return ok.take_error();
     auto spki = reader.bytes(*public_key, "rawBytes", key_path);
     if (!spki) return spki.take_error();
-    auto key = parse_public_key_der(*spki, origin);
+    // keyDetails PKCS1_RSA_PKCS1V5: rawBytes is a PKCS#1 RSAPublicKey, not an SPKI (sigstore-go
+    // parses it so; the staging CT log keys are written this way). Its log id is over the SPKI.
+    const auto details = public_key->find("keyDetails");
+    const bool pkcs1 = details != public_key->end() && details->is_string() && *details == "PKCS1_RSA_PKCS1V5";
+    auto key = pkcs1 ? parse_public_key_pem("-----BEGIN RSA PUBLIC KEY-----\n" + base64_encode(*spki) +
+                                                "\n-----END RSA PUBLIC KEY-----\n",
+                                            origin)
+                     : parse_public_key_der(*spki, origin);
     if (!key) return reader.error(key_path + ".rawBytes", key.error().message);
 
     RekorKey result{origin, std::move(*key), {}, {}, {}, base_url_host(tlog)};
@@ -121,6 +131,10 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
     }
 
     const auto log_id = tlog.find("logId");
+    if (log_id == tlog.end() && !log_id_required) {
+        result.log_id = raw_sha256(result.key.spki_der());
+        return result;
+    }
     if (log_id == tlog.end()) return reader.error(path + ".logId", "missing");
     if (auto ok = reader.only(*log_id, path + ".logId", {"keyId"}); !ok) return ok.take_error();
     auto key_id = reader.bytes(*log_id, "keyId", path + ".logId");
@@ -131,9 +145,8 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
     return result;
 }
 
-}  // namespace
-
-Expected<std::vector<RekorKey>> parse_trusted_root_tlogs(std::string_view json, std::string_view where) {
+Expected<std::vector<RekorKey>> parse_trusted_root_logs(std::string_view json, std::string_view where,
+                                                        const std::string& member) {
     auto root = parse_json_strict(json, where);
     if (!root) return root.take_error();
     const RootReader reader(where);
@@ -148,16 +161,26 @@ Expected<std::vector<RekorKey>> parse_trusted_root_tlogs(std::string_view json, 
         return reader.error("mediaType", "not a trusted root media type: " + media_type->dump());
 
     std::vector<RekorKey> keys;
-    const auto tlogs = root->find("tlogs");
-    if (tlogs == root->end()) return keys;
-    if (!tlogs->is_array()) return reader.error("tlogs", "not an array");
-    for (std::size_t i = 0; i < tlogs->size(); ++i) {
-        const std::string path = "tlogs[" + std::to_string(i) + "]";
-        auto key = parse_tlog(reader, (*tlogs)[i], path, std::string(where) + " " + path);
+    const auto logs = root->find(member);
+    if (logs == root->end() || (member == "ctlogs" && logs->is_null())) return keys;
+    if (!logs->is_array()) return reader.error(member, "not an array");
+    for (std::size_t i = 0; i < logs->size(); ++i) {
+        const std::string path = member + "[" + std::to_string(i) + "]";
+        auto key = parse_tlog(reader, (*logs)[i], path, std::string(where) + " " + path, member == "tlogs");
         if (!key) return key.take_error();
         keys.push_back(std::move(*key));
     }
     return keys;
+}
+
+}  // namespace
+
+Expected<std::vector<RekorKey>> parse_trusted_root_tlogs(std::string_view json, std::string_view where) {
+    return parse_trusted_root_logs(json, where, "tlogs");
+}
+
+Expected<std::vector<RekorKey>> parse_trusted_root_ctlogs(std::string_view json, std::string_view where) {
+    return parse_trusted_root_logs(json, where, "ctlogs");
 }
 
 }  // namespace edgeverify

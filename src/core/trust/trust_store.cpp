@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "edgeverify/limits.hpp"
+#include "edgeverify/sct.hpp"
 #include "edgeverify/trust_policy.hpp"
 
 namespace edgeverify {
@@ -355,6 +356,9 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         auto authorities = parse_trusted_root_authorities(*root, root_path, "certificateAuthorities");
         if (!authorities) return make_error(Errc::config, directory + "/" + authorities.error().message);
         store.certificate_authorities = std::move(*authorities);
+        auto ct_logs = parse_trusted_root_ctlogs(*root, root_path);
+        if (!ct_logs) return make_error(Errc::config, directory + "/" + ct_logs.error().message);
+        store.ct_logs = std::move(*ct_logs);
         auto timestamp_authorities = parse_trusted_root_authorities(*root, root_path, "timestampAuthorities");
         if (!timestamp_authorities) return make_error(Errc::config, directory + "/" + timestamp_authorities.error().message);
         store.timestamp_authorities = std::move(*timestamp_authorities);
