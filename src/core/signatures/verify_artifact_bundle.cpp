@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "edgeverify/sct.hpp"
 #include "edgeverify/verify_bundle.hpp"
 #include "signatures/bundle_binding.hpp"
 
@@ -70,8 +71,8 @@ bool is_digest_text(const std::string& text) {
     return true;
 }
 
-// The in-memory trust store: the trusted root's Rekor logs, Fulcio CAs and timestamp authorities,
-// one scope, one signer.
+// The in-memory trust store: the trusted root's Rekor logs, Fulcio CAs, CT logs and timestamp
+// authorities, one scope, one signer.
 Expected<TrustStore> artifact_trust_store(std::string_view root_json, std::string_view root_origin,
                                           const BundleSigner& signer) {
     TrustStore store;
@@ -81,6 +82,9 @@ Expected<TrustStore> artifact_trust_store(std::string_view root_json, std::strin
     auto authorities = parse_trusted_root_authorities(root_json, root_origin, "certificateAuthorities");
     if (!authorities) return authorities.take_error();
     store.certificate_authorities = std::move(*authorities);
+    auto ct_logs = parse_trusted_root_ctlogs(root_json, root_origin);
+    if (!ct_logs) return ct_logs.take_error();
+    store.ct_logs = std::move(*ct_logs);
     auto tsas = parse_trusted_root_authorities(root_json, root_origin, "timestampAuthorities");
     if (!tsas) return tsas.take_error();
     store.timestamp_authorities = std::move(*tsas);
