@@ -394,6 +394,37 @@ def seeds_tar():
     write("tar_header", "gnu-base256", archive(tarfile.GNU_FORMAT, [entry("big", data=b"", uid=1 << 40)])[:512])
 
 
+def seeds_timestamp():
+    with open(path("tsa.cnf"), "w") as cnf:
+        cnf.write("""[tsa]
+default_tsa = seeds
+[seeds]
+serial = %s
+signer_cert = %s
+signer_key = %s
+certs = %s
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256, sha384, sha512
+accuracy = secs:1, millisecs:500
+ess_cert_id_alg = sha256
+""" % (path("tsaserial"), path("tsa.pem"), path("tsa.key"), path("ca.pem")))
+    with open(path("tsaserial"), "w") as f:
+        f.write("01\n")
+    with open(path("signature"), "wb") as f:
+        f.write(b"signature bytes")
+    for name, extra in (("with-certs", ["-cert"]), ("no-certs", [])):
+        openssl("ts", "-query", "-data", path("signature"), "-sha256", *extra, "-out", path("query.tsq"))
+        openssl("ts", "-reply", "-config", path("tsa.cnf"), "-queryfile", path("query.tsq"),
+                "-out", path("reply.tsr"))
+        with open(path("reply.tsr"), "rb") as f:
+            write("timestamp", name + ".tsr", f.read())
+        openssl("ts", "-reply", "-config", path("tsa.cnf"), "-queryfile", path("query.tsq"),
+                "-token_out", "-out", path("token.der"))
+        with open(path("token.der"), "rb") as f:
+            write("timestamp", name + ".token", f.read())
+
+
 def main():
     try:
         shutil.rmtree(CORPUS, ignore_errors=True)
@@ -407,6 +438,7 @@ def main():
         seeds_oci()
         seeds_policy()
         seeds_tar()
+        seeds_timestamp()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     for target in sorted(os.listdir(CORPUS)):

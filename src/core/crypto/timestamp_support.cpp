@@ -38,9 +38,9 @@ std::optional<PssParams> parse_pss_params(std::string_view params) {
     auto contents = crypto::der_single(params, crypto::kDerSequence);
     if (!contents) return std::nullopt;
     crypto::DerReader fields(*contents);
-    if (fields.peek_tag() == 0xA0) out.hash = hash_of_algorithm(*fields.read(0xA0));
+    if (fields.peek_tag() == 0xA0) out.hash = hash_of_algorithm(fields.read(0xA0).value_or(std::string_view()));
     if (fields.peek_tag() == 0xA1) {
-        auto mgf = crypto::der_single(*fields.read(0xA1), crypto::kDerSequence);
+        auto mgf = crypto::der_single(fields.read(0xA1).value_or(std::string_view()), crypto::kDerSequence);
         if (!mgf) return std::nullopt;
         crypto::DerReader mgf_fields(*mgf);
         auto oid = mgf_fields.read(crypto::kDerOid);
@@ -49,7 +49,7 @@ std::optional<PssParams> parse_pss_params(std::string_view params) {
         out.mgf_hash = hash_of_algorithm(*hash);
     }
     if (fields.peek_tag() == 0xA2) {
-        auto salt = crypto::der_single(*fields.read(0xA2), crypto::kDerInteger);
+        auto salt = crypto::der_single(fields.read(0xA2).value_or(std::string_view()), crypto::kDerInteger);
         if (!salt || salt->empty() || salt->size() > 2) return std::nullopt;
         out.salt = 0;
         for (const char c : *salt) out.salt = (out.salt << 8) | static_cast<std::uint8_t>(c);

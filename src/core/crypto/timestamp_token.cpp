@@ -66,6 +66,7 @@ Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken
     out.gen_time = *seconds;
     if (fields.peek_tag() == kDerSequence) {
         auto accuracy = fields.read(kDerSequence);
+        if (!accuracy) return p.bad("TSTInfo accuracy", "malformed");
         DerReader parts(*accuracy);
         std::int64_t micros = 0;
         const std::array<std::pair<std::uint8_t, std::int64_t>, 3> units{
@@ -99,7 +100,9 @@ Status parse_signer_info(std::string_view contents, const TokenParser& p, Timest
     auto version = p.need(fields, kDerInteger, "SignerInfo version");
     if (!version) return version.take_error();
     if (fields.peek_tag() == kDerSequence) {
-        DerReader sid(*fields.read(kDerSequence));
+        auto sid_element = fields.read(kDerSequence);
+        if (!sid_element) return p.bad("SignerInfo sid", "malformed issuerAndSerialNumber");
+        DerReader sid(*sid_element);
         auto issuer = sid.read_element(kDerSequence);
         auto serial = sid.read(kDerInteger);
         if (!issuer || !serial || !sid.empty()) return p.bad("SignerInfo sid", "malformed issuerAndSerialNumber");
@@ -147,7 +150,9 @@ Status parse_signed_data(std::string_view contents, const TokenParser& p, std::s
     out.tst_info_der = std::string(*tst_info);
     if (auto ok = parse_tst_info(out.tst_info_der, p, out); !ok) return ok;
     if (fields.peek_tag() == kContext0) {
-        DerReader certificates(*fields.read(kContext0));
+        auto certificates_element = fields.read(kContext0);
+        if (!certificates_element) return p.bad("SignedData certificates", "malformed");
+        DerReader certificates(*certificates_element);
         while (!certificates.empty()) {
             if (out.certificates.size() >= limits::kMaxTimestampCertificates)
                 return p.bad("SignedData certificates", "more than kMaxTimestampCertificates (" +
@@ -185,7 +190,9 @@ Expected<TimestampToken> parse_timestamp_token(std::string_view der, std::string
     DerReader fields(*outer);
     std::string_view content_info = *outer;
     if (fields.peek_tag() == kDerSequence) {  // TimeStampResp { PKIStatusInfo, TimeStampToken }
-        DerReader status(*fields.read(kDerSequence));
+        auto status_element = fields.read(kDerSequence);
+        if (!status_element) return p.bad("TimeStampResp status", "malformed");
+        DerReader status(*status_element);
         auto code = status.read(kDerInteger);
         if (!code || code->size() != 1 || static_cast<std::uint8_t>((*code)[0]) > 1)
             return p.bad("TimeStampResp status", "not granted (" + hex(code.value_or("")) + ")");
