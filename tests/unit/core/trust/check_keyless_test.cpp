@@ -1,6 +1,6 @@
 // Keyless Sigstore bundles through check_signature(), on sigstore-conformance cases read in place
-// (../shared/vectors/sigstore-conformance): the bundle, its trusted root (tlogs and
-// certificateAuthorities), a scope with one sigstore signer, and an image whose manifest digest
+// (../shared/vectors/sigstore-conformance): the bundle, its trusted root (tlogs,
+// certificateAuthorities and ctlogs), a scope with one sigstore signer, and an image whose manifest digest
 // is the artifact's (DSSE subject or messageSignature digest). Without the vectors each case says
 // so and passes.
 #include <doctest/doctest.h>
@@ -14,6 +14,7 @@
 
 #include "edgeverify/certificate_authorities.hpp"
 #include "edgeverify/rekor.hpp"
+#include "edgeverify/sct.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
 #include "edgeverify/trust_decision.hpp"
 
@@ -69,6 +70,9 @@ std::optional<Case> load(const std::string& name, const std::string& artifact, c
     auto cas = parse_trusted_root_authorities(root_json, "trusted_root.json", "certificateAuthorities");
     REQUIRE(cas);
     c.store.certificate_authorities = std::move(*cas);
+    auto ct_logs = parse_trusted_root_ctlogs(root_json, "trusted_root.json");
+    REQUIRE(ct_logs);
+    c.store.ct_logs = std::move(*ct_logs);
     const Digest digest = digest_of(DigestAlgorithm::sha256, read(conformance() / "bundle-verify" / artifact));
     auto reference = parse_image_reference("example.invalid/keyless@" + digest.str());
     REQUIRE(reference);
@@ -108,7 +112,8 @@ TEST_SUITE("trust") {
         CHECK(check.reason.starts_with("verified with the Fulcio certificate of " + std::string(kBeacon) +
                                        " (issuer " + std::string(kGitHubIssuer) + "), chained to trusted_root.json "
                                        "certificateAuthorities[0] at the integrated time 1675209600"));
-        CHECK(check.reason.ends_with("; embedded SCTs not verified"));
+        CHECK(check.reason.find(" 1675209600; SCT verified with trusted_root.json ctlogs[0]") != std::string::npos);
+        CHECK(check.reason.find("not verified") == std::string::npos);
     }
 
     TEST_CASE("keyless: a v0.1 messageSignature bundle over the image digest chains to the production root") {
@@ -139,6 +144,38 @@ TEST_SUITE("trust") {
         CHECK_FALSE(check.accepted);
         CHECK(check.reason == "keyless (Fulcio certificate) bundle: the trust store has no Fulcio certificate "
                               "authority (sigstore/trusted_root.json certificateAuthorities)");
+    }
+
+    TEST_CASE("keyless: an SCT from a CT log the trust store does not hold is refused (invalid-ct-key_fail)") {
+        auto c = load("invalid-ct-key_fail", "a.txt", "bundle-verify/invalid-ct-key_fail/trusted_root.json");
+        if (!c) return;
+        const SignatureCheck check = c->check();
+        CAPTURE(check.reason);
+        CHECK_FALSE(check.accepted);
+        // The refusal may be prefixed by the verified time it was judged at (check_times.cpp).
+        CHECK(check.reason.starts_with("keyless (Fulcio certificate) bundle: "));
+        CHECK(check.reason.ends_with("no SCT verifies with a trusted CT log key (SCT 0: log "
+                                     "dd3d306ac6c7113263191e1c99673702a24a5eb8de3cadff878a72802f29ee8e is not a "
+                                     "trusted CT log)"));
+    }
+
+    TEST_CASE("keyless: without ctlogs in the trust store the bundle is refused") {
+        auto c = load("happy-path-v0.1", "a.txt", kProductionRoot);
+        if (!c) return;
+        c->store.ct_logs.clear();
+        const SignatureCheck check = c->check();
+        CHECK_FALSE(check.accepted);
+        CHECK(check.reason.starts_with("keyless (Fulcio certificate) bundle: "));
+        CHECK(check.reason.ends_with(": the trust store has no CT log key (sigstore/trusted_root.json ctlogs)"));
+    }
+
+    TEST_CASE("keyless: a v0.3 bundle's accepted reason names the CT log its SCT verified with") {
+        auto c = load("happy-path-v0.3-new-mediaType", "a.txt", kProductionRoot);
+        if (!c) return;
+        const SignatureCheck check = c->check();
+        CAPTURE(check.reason);
+        CHECK(check.accepted);
+        CHECK(check.reason.find("; SCT verified with trusted_root.json ctlogs[1]") != std::string::npos);
     }
 
     TEST_CASE("keyless: a SET time outside the signing certificate's window is refused") {
