@@ -91,16 +91,24 @@ TEST_SUITE("verify artifact bundle") {
         CHECK(verdict->reason.starts_with("verified with --key key.pub (ecdsa-p256, messageSignature)"));
     }
 
-    TEST_CASE("a keyless bundle with only a Rekor v2 entry is refused for want of an RFC 3161 time") {
+    TEST_CASE("a keyless bundle with only a Rekor v2 entry verifies at its RFC 3161 time") {
         const auto c = load_case();
         if (!c) return;
         const std::string name = "rekor2-checkpoint-multiple-cosigs";
-        auto verdict = verify(*c, name, c->a_txt, identity_signer(),
-                              sigstore_test::read_all(c->dir / name / "trusted_root.json"));
+        const std::string root = sigstore_test::read_all(c->dir / name / "trusted_root.json");
+        auto verdict = verify(*c, name, c->a_txt, identity_signer(), root);
         REQUIRE(verdict);
         CAPTURE(verdict->reason);
+        CHECK(verdict->accepted);
+        // tlogs[1] is the Rekor v2 log (no SET): its inclusion proof and body verified; the time
+        // the certificate is judged at can only come from the bundle's RFC 3161 timestamp.
+        CHECK(verdict->reason.find("; logged in root tlogs[1]") != std::string::npos);
+        // The Rekor v2 body names a.txt's digest: another artifact is refused at the binding.
+        const Digest other = digest_of(DigestAlgorithm::sha256, "other");
+        verdict = verify(*c, name, other, identity_signer(), root);
+        REQUIRE(verdict);
         CHECK_FALSE(verdict->accepted);
-        CHECK(verdict->reason.find("it needs an RFC 3161 timestamp") != std::string::npos);
+        CHECK(verdict->reason == "message digest " + c->a_txt.str() + " is not the artifact (" + other.str() + ")");
     }
 
     TEST_CASE("the signer must be an identity with its issuer, or a key, not both") {
