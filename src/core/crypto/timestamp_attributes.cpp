@@ -45,7 +45,11 @@ Status parse_ess(std::string_view value, bool v2, const TokenParser& p, Timestam
         auto hash = p.need(id_fields, kDerOctetString, field);
         if (!hash) return hash.take_error();
         ess.hash = std::string(*hash);
-        if (id_fields.peek_tag() == kDerSequence) ess.issuer_serial_der = std::string(*id_fields.read_element(kDerSequence));
+        if (id_fields.peek_tag() == kDerSequence) {
+            auto issuer_serial = id_fields.read_element(kDerSequence);
+            if (!issuer_serial) return p.bad(field, "malformed issuerSerial");
+            ess.issuer_serial_der = std::string(*issuer_serial);
+        }
         if (!id_fields.empty()) return p.bad(field, "unexpected fields in an ESSCertID");
         out.ess_cert_ids.push_back(std::move(ess));
     }

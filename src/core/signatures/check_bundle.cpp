@@ -198,7 +198,12 @@ std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& s
     std::vector<SigningTime> times;
     if (auto refusal = keyless_signing_times(bundle, store, candidate.origin, note, times)) return refusal;
     if (auto refusal = keyless_refusal_at_times(*leaf, times, scope, store, check)) return refusal;
-    if (check.transparency_log_verified) check.reason += "; logged in " + check.transparency_log;
+    if (check.integrated_time) {
+        check.reason += "; Rekor SET verified with " + check.transparency_log;
+    } else if (check.transparency_log_verified) {
+        check.reason += "; logged in " + check.transparency_log;
+    }
+    check.reason += "; verified times: " + describe_signing_times(times);
     return std::nullopt;
 }
 

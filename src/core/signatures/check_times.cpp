@@ -33,15 +33,21 @@ std::optional<std::string> keyless_signing_times(const SigstoreBundle& bundle, c
 std::optional<std::string> keyless_refusal_at_times(const Certificate& leaf, const std::vector<SigningTime>& times,
                                                     const Scope& scope, const TrustStore& store,
                                                     SignatureCheck& check) {
-    std::string judged;
-    for (const SigningTime& at : times) {
-        if (auto refusal = keyless_leaf_refusal(leaf, at.time, scope, store, check)) {
-            return "at " + std::to_string(at.time) + " (" + at.source + "): " + *refusal;
+    // Latest first, so the reason keyless_leaf_refusal leaves names the first time (a SET's).
+    for (auto at = times.rbegin(); at != times.rend(); ++at) {
+        if (auto refusal = keyless_leaf_refusal(leaf, at->time, scope, store, check)) {
+            // keyless_leaf_refusal speaks of "the integrated time": right for a SET, named otherwise.
+            if (at->source.starts_with("the Rekor SET")) return refusal;
+            return "at " + std::to_string(at->time) + " (" + at->source + "): " + *refusal;
         }
-        judged += (judged.empty() ? "" : ", ") + at.source + " at " + std::to_string(at.time);
     }
-    check.reason += "; certificate judged at every verified time: " + judged;
     return std::nullopt;
+}
+
+std::string describe_signing_times(const std::vector<SigningTime>& times) {
+    std::string out;
+    for (const SigningTime& at : times) out += (out.empty() ? "" : ", ") + at.source + " at " + std::to_string(at.time);
+    return out;
 }
 
 }  // namespace edgeverify::signatures_detail
