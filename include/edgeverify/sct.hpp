@@ -27,11 +27,11 @@ inline constexpr std::string_view kSctListOid = "1.3.6.1.4.1.11129.2.4.2";
 
 // One SignedCertificateTimestamp (RFC 6962 3.2) as the TLS encoding carries it.
 struct SignedCertificateTimestamp {
-    std::uint8_t version = 0;         // 0 = v1, the only version accepted
-    std::string log_id;               // 32 raw bytes
-    std::uint64_t timestamp_ms = 0;   // milliseconds since the epoch
-    std::string extensions;           // CtExtensions, opaque
-    std::uint8_t hash_algorithm = 0;  // TLS HashAlgorithm (4 = sha256)
+    std::uint8_t version = 0;              // 0 = v1, the only version accepted
+    std::string log_id;                    // 32 raw bytes
+    std::uint64_t timestamp_ms = 0;        // milliseconds since the epoch
+    std::string extensions;                // CtExtensions, opaque
+    std::uint8_t hash_algorithm = 0;       // TLS HashAlgorithm (4 = sha256)
     std::uint8_t signature_algorithm = 0;  // TLS SignatureAlgorithm (1 = rsa, 3 = ecdsa)
     std::string signature;
 };

@@ -73,7 +73,9 @@ std::string hex(std::string_view bytes) {
 }
 
 Expected<SignedCertificateTimestamp> parse_sct(std::string_view bytes, const std::string& what) {
-    const auto bad = [&](const std::string& why) { return make_error(Errc::key_malformed, what + ": " + why); };
+    const auto bad = [&](const std::string& why) {
+        return make_error(Errc::key_malformed, what + ": " + why);
+    };
     TlsReader in(bytes);
     SignedCertificateTimestamp sct;
     const auto version = in.number(1);
@@ -109,8 +111,10 @@ std::optional<std::string> sct_refusal(const SignedCertificateTimestamp& sct, co
     for (const CtLogKey& log : ct_logs) {
         if (log.log_id != sct.log_id) continue;
         const auto seconds = static_cast<std::int64_t>(sct.timestamp_ms / 1000);
-        if ((log.valid_from && seconds < *log.valid_from) || (log.valid_until && seconds > *log.valid_until)) {
-            why = "timestamp " + std::to_string(sct.timestamp_ms) + " ms is outside the validFor of " + log.origin;
+        if ((log.valid_from && seconds < *log.valid_from) ||
+            (log.valid_until && seconds > *log.valid_until)) {
+            why = "timestamp " + std::to_string(sct.timestamp_ms) + " ms is outside the validFor of " +
+                  log.origin;
             continue;
         }
         const bool ecdsa = log.key.type() != KeyType::rsa && log.key.type() != KeyType::ed25519;
@@ -122,7 +126,8 @@ std::optional<std::string> sct_refusal(const SignedCertificateTimestamp& sct, co
                   std::string(key_type_name(log.key.type())) + " key of " + log.origin;
             continue;
         }
-        const SignatureScheme scheme = ecdsa ? SignatureScheme::ecdsa_sha256 : SignatureScheme::rsa_pkcs1_sha256;
+        const SignatureScheme scheme =
+            ecdsa ? SignatureScheme::ecdsa_sha256 : SignatureScheme::rsa_pkcs1_sha256;
         if (verify_signature(log.key, signed_data, sct.signature, scheme)) {
             used = &log;
             return std::nullopt;
@@ -138,7 +143,9 @@ std::optional<std::string> sct_refusal(const SignedCertificateTimestamp& sct, co
 Expected<std::vector<SignedCertificateTimestamp>> parse_sct_list(std::string_view extension_value,
                                                                  std::string_view where) {
     const std::string what = std::string(where) + ": SCT list";
-    const auto bad = [&](const std::string& why) { return make_error(Errc::key_malformed, what + ": " + why); };
+    const auto bad = [&](const std::string& why) {
+        return make_error(Errc::key_malformed, what + ": " + why);
+    };
     const auto octets = crypto::der_single(extension_value, crypto::kDerOctetString);
     if (!octets) return bad("not one DER OCTET STRING");
     TlsReader outer(*octets);
@@ -195,7 +202,8 @@ Expected<std::string> precert_tbs_certificate(const Certificate& leaf, std::stri
         // RFC 6962 3.2: the precertificate's extensions without the SCT list; with none left the
         // optional [3] field is absent.
         if (!kept.empty()) {
-            rebuilt += crypto::der_element(kDerExtensionsTag, crypto::der_element(crypto::kDerSequence, kept));
+            rebuilt +=
+                crypto::der_element(kDerExtensionsTag, crypto::der_element(crypto::kDerSequence, kept));
         }
     }
     return crypto::der_element(crypto::kDerSequence, rebuilt);
@@ -219,10 +227,12 @@ std::string sct_signed_data(const SignedCertificateTimestamp& sct, std::string_v
 Expected<const CtLogKey*> verify_embedded_scts(const Certificate& leaf, const Certificate& issuer,
                                                const std::vector<CtLogKey>& ct_logs, std::string_view where) {
     if (ct_logs.empty()) {
-        return make_error(Errc::untrusted, "the trust store has no CT log key (sigstore/trusted_root.json ctlogs)");
+        return make_error(Errc::untrusted,
+                          "the trust store has no CT log key (sigstore/trusted_root.json ctlogs)");
     }
     const CertificateExtension* extension = leaf.extension(kSctListOid);
-    if (extension == nullptr) return make_error(Errc::untrusted, "the signing certificate has no embedded SCT");
+    if (extension == nullptr)
+        return make_error(Errc::untrusted, "the signing certificate has no embedded SCT");
     auto scts = parse_sct_list(extension->value, where);
     if (!scts) return scts.take_error();
     auto tbs = precert_tbs_certificate(leaf, where);
@@ -234,7 +244,8 @@ Expected<const CtLogKey*> verify_embedded_scts(const Certificate& leaf, const Ce
     std::string reasons;
     for (std::size_t i = 0; i < scts->size(); ++i) {
         const CtLogKey* used = nullptr;
-        const auto refusal = sct_refusal((*scts)[i], sct_signed_data((*scts)[i], issuer_key_hash, *tbs), ct_logs, used);
+        const auto refusal =
+            sct_refusal((*scts)[i], sct_signed_data((*scts)[i], issuer_key_hash, *tbs), ct_logs, used);
         if (!refusal) return used;
         reasons += (reasons.empty() ? "SCT " : "; SCT ") + std::to_string(i) + ": " + *refusal;
     }

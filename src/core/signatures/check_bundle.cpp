@@ -226,6 +226,8 @@ SignatureCheck judge_bound_bundle(const SigstoreBundle& bundle, SignedContent& s
             return refuse("keyless (Fulcio certificate) bundle: " + *refusal);
         }
         check.accepted = true;
+        // A keyless bundle timed only by RFC 3161 timestamps may have no log entry at all.
+        apply_transparency_requirement(scope, {}, check);
         return check;
     }
     const std::string& hint = bundle.public_key_hint;

@@ -70,8 +70,8 @@ TEST_SUITE("crypto") {
                     "leaf: SCT list: list length overflows the extension");
         // An SCT claims more bytes than the list holds.
         const std::string overflow = u16(one.size() + 50) + one;
-        check_error(parse_sct_list(octet_string(u16(overflow.size()) + overflow), "leaf"), Errc::key_malformed,
-                    "leaf: SCT list: SCT 0: length overflows the list");
+        check_error(parse_sct_list(octet_string(u16(overflow.size()) + overflow), "leaf"),
+                    Errc::key_malformed, "leaf: SCT list: SCT 0: length overflows the list");
         check_error(parse_sct_list(octet_string(u16(0)), "leaf"), Errc::key_malformed,
                     "leaf: SCT list: the list is empty (RFC 6962 requires at least one SCT)");
         check_error(parse_sct_list(sct_list({sct_bytes('L', 1)}), "leaf"), Errc::key_malformed,
@@ -92,11 +92,12 @@ TEST_SUITE("crypto") {
                     Errc::limit_exceeded, "leaf: SCT list: more than kMaxEmbeddedScts (16) SCTs");
     }
 
-    TEST_CASE("precert TBS: the SCT extension is removed, lengths re-encoded, [3] dropped when it was alone") {
+    TEST_CASE(
+        "precert TBS: the SCT extension is removed, lengths re-encoded, [3] dropped when it was alone") {
         const std::string sct_oid = "\x06\x0a\x2b\x06\x01\x04\x01\xd6\x79\x02\x04\x02";
         const std::string sct_ext = der(0x30, sct_oid + octet_string(std::string(150, 'x')));
-        const std::string other_ext = der(0x30, std::string("\x06\x03\x55\x1d\x13", 5) +
-                                                           octet_string(std::string("\x30\x00", 2)));
+        const std::string other_ext =
+            der(0x30, std::string("\x06\x03\x55\x1d\x13", 5) + octet_string(std::string("\x30\x00", 2)));
         const std::string serial("\x02\x01\x07", 3);
         const auto tbs_with = [&](const std::string& extensions) {
             return der(0x30, serial + der(0xA3, der(0x30, extensions)));
@@ -115,6 +116,7 @@ TEST_SUITE("crypto") {
 
         Certificate broken;
         broken.tbs_der = std::string("\x30\x05\x02\x01\x07\xA3\x09", 7);
-        check_error(precert_tbs_certificate(broken, "leaf"), Errc::key_malformed, "leaf: TBSCertificate: a field is not DER");
+        check_error(precert_tbs_certificate(broken, "leaf"), Errc::key_malformed,
+                    "leaf: TBSCertificate: a field is not DER");
     }
 }

@@ -36,7 +36,8 @@ Certificate issuer_of(const Certificate& leaf, const std::vector<CertificateAuth
 
 // The leaf of `bundle` in vector set `set`, its issuer and the ctlogs of `root` (both relative
 // to the set).
-std::optional<Fixture> bundle_fixture(const std::string& set, const std::string& bundle, const std::string& root) {
+std::optional<Fixture> bundle_fixture(const std::string& set, const std::string& bundle,
+                                      const std::string& root) {
     const auto dir = sigstore_test::vector_set(set);
     if (dir.empty()) return std::nullopt;
     auto parsed = parse_sigstore_bundle(read_all(dir / bundle), bundle);
@@ -57,7 +58,8 @@ const std::string kConformance = "sigstore-conformance";
 const std::string kProductionRoot = "_default_trusted_root/production_trusted_root.json";
 
 std::optional<Fixture> happy_v01() {
-    return bundle_fixture(kConformance, "bundle-verify/happy-path-v0.1/bundle.sigstore.json", kProductionRoot);
+    return bundle_fixture(kConformance, "bundle-verify/happy-path-v0.1/bundle.sigstore.json",
+                          kProductionRoot);
 }
 
 }  // namespace
@@ -66,7 +68,8 @@ TEST_SUITE("crypto") {
     TEST_CASE("SCT vectors: the production ctlogs load with their log ids and windows") {
         const auto dir = sigstore_test::vector_set(kConformance);
         if (dir.empty()) return;
-        auto logs = parse_trusted_root_ctlogs(read_all(dir / kProductionRoot), "production_trusted_root.json");
+        auto logs =
+            parse_trusted_root_ctlogs(read_all(dir / kProductionRoot), "production_trusted_root.json");
         REQUIRE(logs);
         REQUIRE(logs->size() == 2);
         CHECK((*logs)[1].origin == "production_trusted_root.json ctlogs[1]");
@@ -90,7 +93,8 @@ TEST_SUITE("crypto") {
                     "r: ctlogs[0].logId.keyId: is not the sha256 of the log's public key");
         root = production;
         root["ctlogs"][0]["publicKey"]["rawBytes"] = "AAAA";
-        check_error(parse_trusted_root_ctlogs(root.dump(), "r"), Errc::config, "r: ctlogs[0].publicKey.rawBytes: ");
+        check_error(parse_trusted_root_ctlogs(root.dump(), "r"), Errc::config,
+                    "r: ctlogs[0].publicKey.rawBytes: ");
         root = production;
         root["ctlogs"] = Json::object();
         check_error(parse_trusted_root_ctlogs(root.dump(), "r"), Errc::config, "r: ctlogs: not an array");
@@ -109,10 +113,12 @@ TEST_SUITE("crypto") {
         CHECK(logs->empty());
     }
 
-    TEST_CASE("SCT vectors: a PKCS#1 RSA CT key (keyDetails PKCS1_RSA_PKCS1V5) loads, its log id over the SPKI") {
+    TEST_CASE(
+        "SCT vectors: a PKCS#1 RSA CT key (keyDetails PKCS1_RSA_PKCS1V5) loads, its log id over the SPKI") {
         const auto dir = sigstore_test::vector_set(kConformance);
         if (dir.empty()) return;
-        auto logs = parse_trusted_root_ctlogs(read_all(dir / "bundle-verify/invalid-ct-key_fail/trusted_root.json"), "r");
+        auto logs = parse_trusted_root_ctlogs(
+            read_all(dir / "bundle-verify/invalid-ct-key_fail/trusted_root.json"), "r");
         REQUIRE_MESSAGE(logs, logs.error().message);
         REQUIRE(logs->size() == 3);
         CHECK((*logs)[0].key.type() == KeyType::rsa);
@@ -122,8 +128,9 @@ TEST_SUITE("crypto") {
     TEST_CASE("SCT vectors: happy-path v0.1 and v0.3 (new media type) verify with ctfe.sigstore.dev/2022") {
         for (const char* name : {"happy-path-v0.1", "happy-path-v0.3-new-mediaType"}) {
             CAPTURE(name);
-            auto f = bundle_fixture(kConformance, std::string("bundle-verify/") + name + "/bundle.sigstore.json",
-                                    kProductionRoot);
+            auto f =
+                bundle_fixture(kConformance, std::string("bundle-verify/") + name + "/bundle.sigstore.json",
+                               kProductionRoot);
             if (!f) return;
             auto used = verify_embedded_scts(f->leaf, f->issuer, f->ct_logs, "leaf");
             REQUIRE_MESSAGE(used, used.error().message);
@@ -132,7 +139,8 @@ TEST_SUITE("crypto") {
     }
 
     TEST_CASE("SCT vectors: cosign v3 OCI attestation verifies with its own root's CT log") {
-        auto f = bundle_fixture("cosign-v3-oci-bundle", "oci-attestation.sigstore.json", "trusted_root_pgi.json");
+        auto f =
+            bundle_fixture("cosign-v3-oci-bundle", "oci-attestation.sigstore.json", "trusted_root_pgi.json");
         if (!f) return;
         auto used = verify_embedded_scts(f->leaf, f->issuer, f->ct_logs, "leaf");
         REQUIRE_MESSAGE(used, used.error().message);
@@ -154,7 +162,8 @@ TEST_SUITE("crypto") {
         CHECK((*used)->origin == "production ctlogs[1]");
     }
 
-    TEST_CASE("SCT vectors: no CT log key, no SCT, wrong log id, outside validFor, tampered TBS, wrong issuer") {
+    TEST_CASE(
+        "SCT vectors: no CT log key, no SCT, wrong log id, outside validFor, tampered TBS, wrong issuer") {
         auto f = happy_v01();
         if (!f) return;
         check_error(verify_embedded_scts(f->leaf, f->issuer, {}, "leaf"), Errc::untrusted,
@@ -170,14 +179,15 @@ TEST_SUITE("crypto") {
         std::vector<CtLogKey> renamed = std::move(f->ct_logs);
         for (CtLogKey& key : renamed) key.log_id = std::string(32, 'x');
         CHECK(verify_embedded_scts(f->leaf, f->issuer, renamed, "leaf").error().message ==
-              "no SCT verifies with a trusted CT log key (SCT 0: log " + id_hex + " is not a trusted CT log)");
+              "no SCT verifies with a trusted CT log key (SCT 0: log " + id_hex +
+                  " is not a trusted CT log)");
 
         auto g = happy_v01();
         REQUIRE(g);
         g->ct_logs[1].valid_until = g->ct_logs[1].valid_from;  // a window closed long before the SCT
         CHECK(verify_embedded_scts(g->leaf, g->issuer, g->ct_logs, "leaf").error().message ==
-              "no SCT verifies with a trusted CT log key (SCT 0: timestamp " + std::to_string((*scts)[0].timestamp_ms) +
-                  " ms is outside the validFor of root ctlogs[1])");
+              "no SCT verifies with a trusted CT log key (SCT 0: timestamp " +
+                  std::to_string((*scts)[0].timestamp_ms) + " ms is outside the validFor of root ctlogs[1])");
 
         auto h = happy_v01();
         REQUIRE(h);
@@ -185,7 +195,8 @@ TEST_SUITE("crypto") {
         REQUIRE(serial_at != std::string::npos);
         h->leaf.tbs_der[serial_at + 5] ^= 0x01;
         const std::string bad_signature =
-            "no SCT verifies with a trusted CT log key (SCT 0: signature does not verify with root ctlogs[1])";
+            "no SCT verifies with a trusted CT log key (SCT 0: signature does not verify with root "
+            "ctlogs[1])";
         auto tampered = verify_embedded_scts(h->leaf, h->issuer, h->ct_logs, "leaf");
         check_error(tampered, Errc::untrusted, bad_signature);
         CHECK(tampered.error().message == bad_signature);
