@@ -105,7 +105,8 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
     // keyDetails PKCS1_RSA_PKCS1V5: rawBytes is a PKCS#1 RSAPublicKey, not an SPKI (sigstore-go
     // parses it so; the staging CT log keys are written this way). Its log id is over the SPKI.
     const auto details = public_key->find("keyDetails");
-    const bool pkcs1 = details != public_key->end() && details->is_string() && *details == "PKCS1_RSA_PKCS1V5";
+    const bool pkcs1 =
+        details != public_key->end() && details->is_string() && *details == "PKCS1_RSA_PKCS1V5";
     auto key = pkcs1 ? parse_public_key_pem("-----BEGIN RSA PUBLIC KEY-----\n" + base64_encode(*spki) +
                                                 "\n-----END RSA PUBLIC KEY-----\n",
                                             origin)
