@@ -255,7 +255,8 @@ TEST_SUITE("agent.upload") {
             REQUIRE(::waitpid(child, &status, 0) == child);
             REQUIRE_FALSE((WIFEXITED(status) && WEXITSTATUS(status) != 0));
             for (const auto& [sequence, envelope] : envelopes) {
-                CAPTURE(sequence);
+                const auto captured_sequence = sequence;  // clang 14 cannot capture a structured binding
+                CAPTURE(captured_sequence);
                 const std::string queued = Outbox(fixture.state).path_for(sequence);
                 char name[32];
                 std::snprintf(name, sizeof name, "%020llu.json", static_cast<unsigned long long>(sequence));

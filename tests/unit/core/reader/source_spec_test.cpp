@@ -54,7 +54,9 @@ TEST_CASE("parse_source_argument refuses empty paths and names as usage errors")
         {"docker-archive:", "empty path"},
         {"oci:dir:", "empty image name"},
     };
-    for (const auto& [argument, message] : cases) {
+    for (const auto& entry : cases) {  // no structured binding: clang 14 cannot capture one
+        const std::string& argument = entry.first;
+        const std::string& message = entry.second;
         CAPTURE(argument);
         auto spec = parse_source_argument(argument);
         REQUIRE_FALSE(spec.has_value());

@@ -90,7 +90,9 @@ TEST_SUITE("apk versions") {
             {"1.0_p1.2", "invalid Alpine version \"1.0_p1.2\": unexpected '.' at offset 6"},
             {"1.0~", "invalid Alpine version \"1.0~\": no hexadecimal commit after '~'"},
         };
-        for (const auto& [version, message] : cases) {
+        for (const auto& entry : cases) {  // no structured binding: clang 14 cannot capture one
+            const auto& version = entry.first;
+            const auto& message = entry.second;
             CAPTURE(std::string(version));
             auto result = compare_apk_versions(version, "1.0");
             REQUIRE_FALSE(result);

@@ -51,7 +51,9 @@ TEST_SUITE("sigstore") {
             {"application/vnd.dev.sigstore.bundle+json;version=0.3", 3},
             {"application/vnd.dev.sigstore.bundle.v0.3+json", 3},
         };
-        for (const auto& [type, minor] : types) {
+        for (const auto& entry : types) {  // no structured binding: clang 14 cannot capture one
+            const std::string& type = entry.first;
+            const int minor = entry.second;
             CAPTURE(type);
             auto bundle = parse_mutated([&](Json& b) { b["mediaType"] = type; });
             REQUIRE(bundle);
