@@ -111,6 +111,21 @@ TEST_SUITE("verify artifact bundle") {
         CHECK(verdict->reason == "message digest " + c->a_txt.str() + " is not the artifact (" + other.str() + ")");
     }
 
+    TEST_CASE("a keyless bundle timed by its RFC 3161 timestamp but without a log entry is refused") {
+        const auto c = load_case();
+        if (!c) return;
+        const std::string name = "rekor2-checkpoint-multiple-cosigs";
+        Json bundle = Json::parse(sigstore_test::read_all(c->dir / name / "bundle.sigstore.json"));
+        bundle["verificationMaterial"]["tlogEntries"] = Json::array();
+        auto verdict = verify_artifact_bundle(bundle.dump(), name, c->a_txt,
+                                              sigstore_test::read_all(c->dir / name / "trusted_root.json"), "root",
+                                              identity_signer());
+        REQUIRE(verdict);
+        CAPTURE(verdict->reason);
+        CHECK_FALSE(verdict->accepted);
+        CHECK(verdict->reason == "scope verify-bundle requires a verified Rekor entry (SET) and this signature has none");
+    }
+
     TEST_CASE("the signer must be an identity with its issuer, or a key, not both") {
         const auto c = load_case();
         if (!c) return;
