@@ -86,6 +86,20 @@ TEST_SUITE("crypto") {
                     "leaf: SCT list: not one DER OCTET STRING");
     }
 
+    TEST_CASE("SCT signed data: RFC 6962 precert_entry layout, non-empty SCT extensions included") {
+        // Static CT logs put a leaf index in the extensions (conformance bundle-with-sct-with-extensions).
+        std::string sct = sct_bytes();
+        sct.replace(1 + 32 + 8, 2, u16(3) + "ext");
+        auto scts = parse_sct_list(sct_list({sct}), "leaf");
+        REQUIRE(scts);
+        REQUIRE((*scts)[0].extensions == "ext");
+        const std::string issuer_hash(32, 'h');
+        const std::string expected = std::string("\x00\x00", 2) + std::string("\0\0\0\0\0\0\x03\xe8", 8) +
+                                     std::string("\x00\x01", 2) + issuer_hash +
+                                     std::string("\x00\x00\x04", 3) + "TBS!" + u16(3) + "ext";
+        CHECK(sct_signed_data((*scts)[0], issuer_hash, "TBS!") == expected);
+    }
+
     TEST_CASE("SCT list: more than kMaxEmbeddedScts SCTs is a named limit") {
         CHECK(parse_sct_list(sct_list(std::vector<std::string>(16, sct_bytes())), "leaf"));
         check_error(parse_sct_list(sct_list(std::vector<std::string>(17, sct_bytes())), "leaf"),
