@@ -111,12 +111,12 @@ struct TrustStore {
     std::vector<RekorKey> rekor_keys;
     // The Fulcio CAs of sigstore/trusted_root.json (certificateAuthorities), for keyless bundles.
     std::vector<CertificateAuthority> certificate_authorities;
-    // The CT log keys of sigstore/trusted_root.json (ctlogs): the embedded SCTs of keyless
-    // certificates verify with them (sct.hpp).
-    std::vector<RekorKey> ct_logs;
     // Its timestamp authorities (timestampAuthorities): RFC 3161 timestamps of keyless bundles
     // verify with them (timestamp.hpp).
     std::vector<CertificateAuthority> timestamp_authorities;
+    // The CT log keys of sigstore/trusted_root.json (ctlogs): the embedded SCTs of keyless
+    // certificates verify with them (sct.hpp).
+    std::vector<RekorKey> ct_logs;
     // vulnerabilities/feed.json and its detached signature feed.json.sig, when present: read here
     // (and counted in the digest), verified and parsed by the vulnerabilities rule (docs/rules.md).
     std::optional<std::string> vulnerability_feed, vulnerability_feed_signature;

@@ -356,12 +356,12 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         auto authorities = parse_trusted_root_authorities(*root, root_path, "certificateAuthorities");
         if (!authorities) return make_error(Errc::config, directory + "/" + authorities.error().message);
         store.certificate_authorities = std::move(*authorities);
-        auto ct_logs = parse_trusted_root_ctlogs(*root, root_path);
-        if (!ct_logs) return make_error(Errc::config, directory + "/" + ct_logs.error().message);
-        store.ct_logs = std::move(*ct_logs);
         auto timestamp_authorities = parse_trusted_root_authorities(*root, root_path, "timestampAuthorities");
         if (!timestamp_authorities) return make_error(Errc::config, directory + "/" + timestamp_authorities.error().message);
         store.timestamp_authorities = std::move(*timestamp_authorities);
+        auto ct_logs = parse_trusted_root_ctlogs(*root, root_path);
+        if (!ct_logs) return make_error(Errc::config, directory + "/" + ct_logs.error().message);
+        store.ct_logs = std::move(*ct_logs);
         files.emplace(root_path, std::move(*root));
     } else if (root.error().code != Errc::not_found) {
         return make_error(Errc::config, root.error().message);
