@@ -77,11 +77,17 @@ extendedKeyUsage = codeSigning
 subjectAltName = critical, URI:https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main
 1.3.6.1.4.1.57264.1.1 = ASN1:FORMAT:UTF8,UTF8String:https://token.actions.githubusercontent.com
 1.3.6.1.4.1.57264.1.8 = ASN1:UTF8String:https://token.actions.githubusercontent.com
+[v3_sct]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = codeSigning
+subjectAltName = email:release@example.com
+1.3.6.1.4.1.11129.2.4.2 = DER:%s
 [v3_tsa]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = critical, timeStamping
-""" % (path("index.txt"), path("crlnumber")))
+""" % (path("index.txt"), path("crlnumber"), sct_extension_value().hex()))
     open(path("index.txt"), "w").close()
     with open(path("crlnumber"), "w") as f:
         f.write("01\n")
@@ -90,6 +96,7 @@ extendedKeyUsage = critical, timeStamping
             "-days", "3650", "-config", path("ca.cnf"), "-extensions", "v3_ca", "-out", path("ca.pem"))
     for name, ext, subject in (("leaf", "v3_leaf", "/C=US/ST=WA/O=Seeds/CN=release"),
                                ("fulcio", "v3_fulcio", "/O=sigstore.dev"),
+                               ("sct", "v3_sct", "/O=sigstore.dev"),
                                ("tsa", "v3_tsa", "/C=US/O=Seeds/CN=Seed TSA")):
         openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path(name + ".key")) \
             if name == "leaf" else \
@@ -102,6 +109,18 @@ extendedKeyUsage = critical, timeStamping
             "-revoke", path("leaf.pem"))
     openssl("ca", "-config", path("ca.cnf"), "-keyfile", path("ca.key"), "-cert", path("ca.pem"),
             "-gencrl", "-out", path("ca.crl"))
+
+
+def sct_extension_value():
+    """An OCTET STRING wrapping a TLS SignedCertificateTimestampList of two SCTs (RFC 6962 3.3)."""
+    scts = b""
+    for index in range(2):
+        signature = bytes.fromhex("3006020101020101")  # a placeholder: parsing does not verify
+        sct = (b"\x00" + hashlib.sha256(b"ct log %d" % index).digest() + (1767225600000).to_bytes(8, "big") +
+               b"\x00\x00" + b"\x04\x03" + len(signature).to_bytes(2, "big") + signature)
+        scts += len(sct).to_bytes(2, "big") + sct
+    tls = len(scts).to_bytes(2, "big") + scts
+    return b"\x04" + bytes([len(tls)]) + tls
 
 
 def der(name):
@@ -120,8 +139,13 @@ def sign(key_file, message):
 
 # --- targets ----------------------------------------------------------------------------------
 
+def seeds_sct():
+    write("sct", "list.bin", sct_extension_value())
+    write("sct", "fulcio-with-scts.der", der("sct"))
+
+
 def seeds_x509():
-    for name in ("ca", "leaf", "fulcio", "tsa"):
+    for name in ("ca", "leaf", "fulcio", "tsa", "sct"):
         write("x509_certificate", name + ".der", der(name))
         with open(path(name + ".pem"), "rb") as f:
             write("x509_certificate", name + ".pem", f.read())
@@ -307,7 +331,10 @@ def seeds_trusted_root():
                                     "uri": "https://fulcio.example.com",
                                     "certChain": {"certificates": [{"rawBytes": b64(der("ca"))}]},
                                     "validFor": {"start": "2026-01-01T00:00:00Z", "end": "2036-01-01T00:00:00.5Z"}}],
-        "ctlogs": [],
+        "ctlogs": [{"baseUrl": "https://ctfe.example.com", "hashAlgorithm": "SHA2_256",
+                    "publicKey": {"rawBytes": b64(key), "keyDetails": "PKIX_ECDSA_P256_SHA_256",
+                                  "validFor": {"start": "2026-01-01T00:00:00Z"}},
+                    "logId": {"keyId": b64(hashlib.sha256(key).digest())}}],
         "timestampAuthorities": [{"subject": {"organization": "Seeds", "commonName": "Seed TSA"},
                                   "certChain": {"certificates": [{"rawBytes": b64(der("tsa"))},
                                                                  {"rawBytes": b64(der("ca"))}]},
@@ -439,6 +466,7 @@ def main():
         seeds_policy()
         seeds_tar()
         seeds_timestamp()
+        seeds_sct()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
     for target in sorted(os.listdir(CORPUS)):
