@@ -38,8 +38,9 @@ struct ArtifactBundleVerdict {
 // Errors: Errc::usage when the signer has neither or both of identity+issuer and a key, or only
 // one of identity and issuer; Errc::config (or json_*) for a trusted root that does not load;
 // key errors (unsupported_key, key_malformed) for the key.
-Expected<ArtifactBundleVerdict> verify_artifact_bundle(std::string_view bundle_json, std::string_view bundle_origin,
-                                                       const Digest& artifact, std::string_view trusted_root_json,
+Expected<ArtifactBundleVerdict> verify_artifact_bundle(std::string_view bundle_json,
+                                                       std::string_view bundle_origin, const Digest& artifact,
+                                                       std::string_view trusted_root_json,
                                                        std::string_view trusted_root_origin,
                                                        const BundleSigner& signer);
 
@@ -51,7 +52,7 @@ Expected<Digest> artifact_digest_argument(const std::string& file_or_digest);
 
 // The whole regular file at `path`, at most `max_bytes` (limit_exceeded beyond, naming `limit_name`);
 // `what` names it in errors ("--bundle"). not_found / permission_denied / io_error otherwise.
-Expected<std::string> read_bounded_file(const std::string& what, const std::string& path, std::size_t max_bytes,
-                                        std::string_view limit_name);
+Expected<std::string> read_bounded_file(const std::string& what, const std::string& path,
+                                        std::size_t max_bytes, std::string_view limit_name);
 
 }  // namespace edgeverify

@@ -37,9 +37,9 @@ constexpr const char* kVerifyBundleHelp =
 }  // namespace
 
 int run_verify_bundle(const std::vector<std::string>& args) {
-    const OptionSpec spec{{"--staging", "--help", "-h"},
-                          {"--bundle", "--trusted-root", "--certificate-identity", "--certificate-oidc-issuer",
-                           "--key"}};
+    const OptionSpec spec{
+        {"--staging", "--help", "-h"},
+        {"--bundle", "--trusted-root", "--certificate-identity", "--certificate-oidc-issuer", "--key"}};
     auto parsed = parse_options(args, spec, "verify-bundle");
     if (!parsed) return report_error(parsed.error());
     if (parsed->has("--help") || parsed->has("-h")) {
@@ -47,8 +47,8 @@ int run_verify_bundle(const std::vector<std::string>& args) {
         return 0;
     }
     const auto usage = [](const std::string& message) {
-        return report_error(make_error(Errc::usage, "verify-bundle " + message +
-                                                        " (see 'edgeverify verify-bundle --help')"));
+        return report_error(
+            make_error(Errc::usage, "verify-bundle " + message + " (see 'edgeverify verify-bundle --help')"));
     };
     const auto bundle_path = parsed->value("--bundle");
     if (!bundle_path) return usage("needs --bundle FILE");
@@ -68,18 +68,20 @@ int run_verify_bundle(const std::vector<std::string>& args) {
     }
     const auto root_path = parsed->value("--trusted-root");
     if (!root_path) {
-        return usage("needs --trusted-root FILE: this build verifies offline and never fetches the Sigstore "
-                     "trusted root over TUF");
+        return usage(
+            "needs --trusted-root FILE: this build verifies offline and never fetches the Sigstore "
+            "trusted root over TUF");
     }
 
-    auto bundle = read_bounded_file("--bundle", *bundle_path, limits::kMaxJsonDocumentBytes,
-                                    "kMaxJsonDocumentBytes");
+    auto bundle =
+        read_bounded_file("--bundle", *bundle_path, limits::kMaxJsonDocumentBytes, "kMaxJsonDocumentBytes");
     if (!bundle) return report_error(bundle.error());
-    auto root = read_bounded_file("--trusted-root", *root_path, limits::kMaxTrustedRootBytes,
-                                  "kMaxTrustedRootBytes");
+    auto root =
+        read_bounded_file("--trusted-root", *root_path, limits::kMaxTrustedRootBytes, "kMaxTrustedRootBytes");
     if (!root) return report_error(root.error());
     if (key_path) {
-        auto pem = read_bounded_file("--key", *key_path, limits::kMaxTrustKeyFileBytes, "kMaxTrustKeyFileBytes");
+        auto pem =
+            read_bounded_file("--key", *key_path, limits::kMaxTrustKeyFileBytes, "kMaxTrustKeyFileBytes");
         if (!pem) return report_error(pem.error());
         signer.public_key_pem = std::move(*pem);
         signer.public_key_origin = "--key " + *key_path;
@@ -94,7 +96,8 @@ int run_verify_bundle(const std::vector<std::string>& args) {
         const Error& e = verdict.error();
         const bool config = e.code != Errc::config && e.code != Errc::usage && e.code != Errc::not_found &&
                             e.code != Errc::permission_denied && e.code != Errc::io_error;
-        return report_error(config ? make_error(Errc::config, std::string(errc_name(e.code)) + ": " + e.message) : e);
+        return report_error(
+            config ? make_error(Errc::config, std::string(errc_name(e.code)) + ": " + e.message) : e);
     }
     if (!verdict->accepted) {
         std::fprintf(stderr, "edgeverify: rejected: %s\n", verdict->reason.c_str());

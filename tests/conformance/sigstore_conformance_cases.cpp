@@ -28,7 +28,9 @@ constexpr const char* kDefaultIdentity =
     "extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 constexpr const char* kDefaultIssuer = "https://token.actions.githubusercontent.com";
 
-std::string describe(const Error& e) { return std::string(errc_name(e.code)) + ": " + e.message; }
+std::string describe(const Error& e) {
+    return std::string(errc_name(e.code)) + ": " + e.message;
+}
 
 // The verdict as `verify-bundle` would give it: accepted, or the refusal or error.
 struct Run {

@@ -116,8 +116,9 @@ Status check_signer(const BundleSigner& signer) {
         return make_error(Errc::usage, "--certificate-identity and --certificate-oidc-issuer go together");
     }
     if (identity && signer.public_key_pem) {
-        return make_error(Errc::usage, "give either --certificate-identity with --certificate-oidc-issuer, or --key, "
-                                       "not both");
+        return make_error(Errc::usage,
+                          "give either --certificate-identity with --certificate-oidc-issuer, or --key, "
+                          "not both");
     }
     if (!identity && !signer.public_key_pem) {
         return make_error(Errc::usage,
@@ -128,8 +129,9 @@ Status check_signer(const BundleSigner& signer) {
 
 }  // namespace
 
-Expected<ArtifactBundleVerdict> verify_artifact_bundle(std::string_view bundle_json, std::string_view bundle_origin,
-                                                       const Digest& artifact, std::string_view trusted_root_json,
+Expected<ArtifactBundleVerdict> verify_artifact_bundle(std::string_view bundle_json,
+                                                       std::string_view bundle_origin, const Digest& artifact,
+                                                       std::string_view trusted_root_json,
                                                        std::string_view trusted_root_origin,
                                                        const BundleSigner& signer) {
     if (auto ok = check_signer(signer); !ok) return ok.take_error();
@@ -151,8 +153,9 @@ Expected<ArtifactBundleVerdict> verify_artifact_bundle(std::string_view bundle_j
     const BindTarget target{{artifact}, "the artifact", artifact.str()};
     SignedContent content;
     const auto unbound =
-        bundle->dsse ? signatures_detail::bind_dsse(*bundle->dsse, candidate.origin, target, check, content)
-                     : signatures_detail::bind_message_digest(*bundle->message_signature, target, check, content);
+        bundle->dsse
+            ? signatures_detail::bind_dsse(*bundle->dsse, candidate.origin, target, check, content)
+            : signatures_detail::bind_message_digest(*bundle->message_signature, target, check, content);
     if (unbound) return refused(*unbound);
     const SignatureCheck judged =
         signatures_detail::judge_bound_bundle(*bundle, content, candidate, scope, *store, std::move(check));
@@ -173,13 +176,13 @@ Expected<Digest> artifact_digest_argument(const std::string& file_or_digest) {
     return hasher->finish();
 }
 
-Expected<std::string> read_bounded_file(const std::string& what, const std::string& path, std::size_t max_bytes,
-                                        std::string_view limit_name) {
+Expected<std::string> read_bounded_file(const std::string& what, const std::string& path,
+                                        std::size_t max_bytes, std::string_view limit_name) {
     std::string content;
     auto read = read_chunks(what, path, [&](std::string_view chunk) -> Status {
         if (content.size() + chunk.size() > max_bytes) {
-            return make_error(Errc::limit_exceeded, what + " " + path + ": over " + std::string(limit_name) + " (" +
-                                                        std::to_string(max_bytes) + " bytes)");
+            return make_error(Errc::limit_exceeded, what + " " + path + ": over " + std::string(limit_name) +
+                                                        " (" + std::to_string(max_bytes) + " bytes)");
         }
         content.append(chunk);
         return {};

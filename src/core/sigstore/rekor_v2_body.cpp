@@ -47,7 +47,9 @@ public:
     }
 
     Error shape(const std::string& what) const { return make_error(Errc::schema_violation, prefix_ + what); }
-    Error disagree(const std::string& what) const { return make_error(Errc::signature_invalid, prefix_ + what); }
+    Error disagree(const std::string& what) const {
+        return make_error(Errc::signature_invalid, prefix_ + what);
+    }
 
 private:
     const std::string& prefix_;
@@ -66,10 +68,14 @@ std::string lower_hex(std::string_view bytes) {
 // The PublicKeyDetails names (sigstore_common.proto) a key of this type may be logged with.
 std::set<std::string> key_details_for(const PublicKey& key) {
     switch (key.type()) {
-        case KeyType::ecdsa_p256: return {"PKIX_ECDSA_P256_SHA_256"};
-        case KeyType::ecdsa_p384: return {"PKIX_ECDSA_P384_SHA_384"};
-        case KeyType::ecdsa_p521: return {"PKIX_ECDSA_P521_SHA_512"};
-        case KeyType::ed25519: return {"PKIX_ED25519"};
+        case KeyType::ecdsa_p256:
+            return {"PKIX_ECDSA_P256_SHA_256"};
+        case KeyType::ecdsa_p384:
+            return {"PKIX_ECDSA_P384_SHA_384"};
+        case KeyType::ecdsa_p521:
+            return {"PKIX_ECDSA_P521_SHA_512"};
+        case KeyType::ed25519:
+            return {"PKIX_ED25519"};
         case KeyType::rsa: {
             const std::string bits = std::to_string(key.bits());
             return {"PKIX_RSA_PKCS1V15_" + bits + "_SHA256", "PKIX_RSA_PSS_" + bits + "_SHA256"};
@@ -90,8 +96,8 @@ Status check_verifier(const V2Reader& read, const Json& verifier, const RekorBin
     auto der = read.bytes(**holder, "rawBytes", path + "." + member + ".rawBytes");
     if (!der) return der.take_error();
     if (binding.public_key_der.empty() || *der != binding.public_key_der) {
-        return read.disagree(path + "." + member + " is not the " +
-                             (has_key ? "key" : "certificate") + " being verified");
+        return read.disagree(path + "." + member + " is not the " + (has_key ? "key" : "certificate") +
+                             " being verified");
     }
     auto details = read.text(verifier, "keyDetails", path + ".keyDetails");
     if (!details) return details.take_error();
@@ -135,11 +141,14 @@ Status check_hashed_rekord_v002(const Json& body, const RekorBinding& binding, c
         return read.disagree(base + ".data logs the digest of signed bytes this signature does not have");
     }
     if (*algorithm != "SHA2_256") {
-        return read.disagree(base + ".data.algorithm is \"" + *algorithm + "\", the signed content's is SHA2_256");
+        return read.disagree(base + ".data.algorithm is \"" + *algorithm +
+                             "\", the signed content's is SHA2_256");
     }
     if (lower_hex(*digest) != binding.signed_message_digest->hex()) {
-        return read.disagree(base + ".data.digest sha256:" + lower_hex(*digest) + " is not the digest of what was "
-                             "signed (" + binding.signed_message_digest->str() + ")");
+        return read.disagree(base + ".data.digest sha256:" + lower_hex(*digest) +
+                             " is not the digest of what was "
+                             "signed (" +
+                             binding.signed_message_digest->str() + ")");
     }
 
     auto signature = read.object(**entry, "signature", base + ".signature", {"content", "verifier"});

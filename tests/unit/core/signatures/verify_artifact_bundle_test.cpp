@@ -42,14 +42,15 @@ BundleSigner identity_signer(const std::string& identity = kIdentity) {
 
 Expected<ArtifactBundleVerdict> verify(const Case& c, const std::string& name, const Digest& artifact,
                                        const BundleSigner& signer, const std::string& root) {
-    return verify_artifact_bundle(sigstore_test::read_all(c.dir / name / "bundle.sigstore.json"), name, artifact,
-                                  root, "root", signer);
+    return verify_artifact_bundle(sigstore_test::read_all(c.dir / name / "bundle.sigstore.json"), name,
+                                  artifact, root, "root", signer);
 }
 
 }  // namespace
 
 TEST_SUITE("verify artifact bundle") {
-    TEST_CASE("a keyless v0.1 bundle for a.txt verifies against the production root and the beacon identity") {
+    TEST_CASE(
+        "a keyless v0.1 bundle for a.txt verifies against the production root and the beacon identity") {
         const auto c = load_case();
         if (!c) return;
         auto verdict = verify(*c, "happy-path-v0.1", c->a_txt, identity_signer(), c->root);
@@ -66,14 +67,17 @@ TEST_SUITE("verify artifact bundle") {
         auto verdict = verify(*c, "happy-path-v0.1", other, identity_signer(), c->root);
         REQUIRE(verdict);
         CHECK_FALSE(verdict->accepted);
-        CHECK(verdict->reason == "message digest " + c->a_txt.str() + " is not the artifact (" + other.str() + ")");
-        verdict = verify(*c, "happy-path-v0.1", c->a_txt, identity_signer("https://example.com/other"), c->root);
+        CHECK(verdict->reason ==
+              "message digest " + c->a_txt.str() + " is not the artifact (" + other.str() + ")");
+        verdict =
+            verify(*c, "happy-path-v0.1", c->a_txt, identity_signer("https://example.com/other"), c->root);
         REQUIRE(verdict);
         CAPTURE(verdict->reason);
         CHECK_FALSE(verdict->accepted);
         CHECK(verdict->reason.starts_with("keyless (Fulcio certificate) bundle: "));
-        CHECK(verdict->reason.find("the certificate identity matches no sigstore signer of scope verify-bundle; "
-                                   "certificate identity https://example.com/other: ") != std::string::npos);
+        CHECK(verdict->reason.find(
+                  "the certificate identity matches no sigstore signer of scope verify-bundle; "
+                  "certificate identity https://example.com/other: ") != std::string::npos);
     }
 
     TEST_CASE("a key-based bundle verifies with its key and its custom trusted root") {
@@ -108,7 +112,8 @@ TEST_SUITE("verify artifact bundle") {
         verdict = verify(*c, name, other, identity_signer(), root);
         REQUIRE(verdict);
         CHECK_FALSE(verdict->accepted);
-        CHECK(verdict->reason == "message digest " + c->a_txt.str() + " is not the artifact (" + other.str() + ")");
+        CHECK(verdict->reason ==
+              "message digest " + c->a_txt.str() + " is not the artifact (" + other.str() + ")");
     }
 
     TEST_CASE("a keyless bundle timed by its RFC 3161 timestamp but without a log entry is refused") {
@@ -118,12 +123,13 @@ TEST_SUITE("verify artifact bundle") {
         Json bundle = Json::parse(sigstore_test::read_all(c->dir / name / "bundle.sigstore.json"));
         bundle["verificationMaterial"]["tlogEntries"] = Json::array();
         auto verdict = verify_artifact_bundle(bundle.dump(), name, c->a_txt,
-                                              sigstore_test::read_all(c->dir / name / "trusted_root.json"), "root",
-                                              identity_signer());
+                                              sigstore_test::read_all(c->dir / name / "trusted_root.json"),
+                                              "root", identity_signer());
         REQUIRE(verdict);
         CAPTURE(verdict->reason);
         CHECK_FALSE(verdict->accepted);
-        CHECK(verdict->reason == "scope verify-bundle requires a verified Rekor entry (SET) and this signature has none");
+        CHECK(verdict->reason ==
+              "scope verify-bundle requires a verified Rekor entry (SET) and this signature has none");
     }
 
     TEST_CASE("the signer must be an identity with its issuer, or a key, not both") {
@@ -133,7 +139,8 @@ TEST_SUITE("verify artifact bundle") {
         auto result = verify(*c, "happy-path-v0.1", c->a_txt, none, c->root);
         REQUIRE_FALSE(result);
         CHECK(result.error().code == Errc::usage);
-        CHECK(result.error().message == "needs --certificate-identity with --certificate-oidc-issuer, or --key");
+        CHECK(result.error().message ==
+              "needs --certificate-identity with --certificate-oidc-issuer, or --key");
         BundleSigner half;
         half.certificate_identity = kIdentity;
         result = verify(*c, "happy-path-v0.1", c->a_txt, half, c->root);

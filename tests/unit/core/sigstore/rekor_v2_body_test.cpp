@@ -18,7 +18,8 @@ namespace {
 std::string raw_of(const Digest& digest) {
     std::string raw;
     const std::string hex = digest.hex();
-    for (std::size_t i = 0; i < hex.size(); i += 2) raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+        raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     return raw;
 }
 
@@ -37,7 +38,8 @@ struct V2Fixture {
                 {"spec",
                  {{"hashedRekordV002",
                    {{"data",
-                     {{"algorithm", "SHA2_256"}, {"digest", base64_encode(raw_of(*binding.signed_message_digest))}}},
+                     {{"algorithm", "SHA2_256"},
+                      {"digest", base64_encode(raw_of(*binding.signed_message_digest))}}},
                     {"signature",
                      {{"content", base64_encode(binding.signature)},
                       {"verifier",
@@ -85,8 +87,9 @@ TEST_SUITE("rekor v2 body") {
         V2Fixture h;
         h.entry()["signature"]["verifier"]["keyDetails"] = "PKIX_ED25519";
         check_refusal(h.check(), Errc::signature_invalid,
-                      kPrefix + "signature.verifier.keyDetails PKIX_ED25519 does not name the key's algorithm "
-                                "(ecdsa-p256)");
+                      kPrefix +
+                          "signature.verifier.keyDetails PKIX_ED25519 does not name the key's algorithm "
+                          "(ecdsa-p256)");
         V2Fixture i;
         i.entry()["data"]["algorithm"] = "SHA2_384";
         check_refusal(i.check(), Errc::signature_invalid,
@@ -126,7 +129,8 @@ TEST_SUITE("rekor v2 body") {
         RekorBinding binding;
         binding.signature = bundle->message_signature->signature;
         binding.public_key_der = bundle->certificates.front();
-        binding.signed_message_digest = digest_of(DigestAlgorithm::sha256, sigstore_test::read_all(dir / "a.txt"));
+        binding.signed_message_digest =
+            digest_of(DigestAlgorithm::sha256, sigstore_test::read_all(dir / "a.txt"));
         CHECK(check_rekor_body(bundle->tlog_entries[0].entry.body, binding, "e"));
         binding.signed_message_digest = digest_of(DigestAlgorithm::sha256, "not a.txt");
         CHECK(check_rekor_body(bundle->tlog_entries[0].entry.body, binding, "e").error().code ==
