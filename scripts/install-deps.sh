@@ -12,6 +12,9 @@ build_packages=(
   libhttp-parser-dev libsqlite3-dev libpq-dev
   # libarchive's static closure, for the minimal static agent (EDGEVERIFY_STATIC)
   libzstd-dev liblz4-dev libacl1-dev
+  # the sanitizer build and the libFuzzer targets of tests/fuzz (EDGEVERIFY_FUZZ): clang 14 and its
+  # runtime libraries (libclang_rt.fuzzer, ASan, UBSan)
+  clang-14 libclang-rt-14-dev
 )
 # Independent tools the integration tests and benchmarks use to build, export and check images.
 test_packages=(
