@@ -21,21 +21,21 @@ struct SigstoreBundle;
 
 // One ESSCertID / ESSCertIDv2 of the signing-certificate attribute.
 struct EssCertId {
-    std::string hash_algorithm;  // "sha1" (v1), "sha256", "sha384", "sha512"
-    std::string hash;            // raw bytes
+    std::string hash_algorithm;     // "sha1" (v1), "sha256", "sha384", "sha512"
+    std::string hash;               // raw bytes
     std::string issuer_serial_der;  // the IssuerSerial element when present, else empty
 };
 
 // A parsed TimeStampToken. Nothing is verified yet.
 struct TimestampToken {
     // TSTInfo (RFC 3161 2.4.2)
-    std::string tst_info_der;      // the encapsulated content: what message-digest covers
-    std::string policy_oid;        // dotted
+    std::string tst_info_der;       // the encapsulated content: what message-digest covers
+    std::string policy_oid;         // dotted
     std::string imprint_algorithm;  // "sha256", "sha384", "sha512" ("sha1" is parsed, never accepted)
-    std::string imprint;           // raw hash bytes
+    std::string imprint;            // raw hash bytes
     std::string serial_hex;
-    std::int64_t gen_time = 0;           // Unix seconds (fractions dropped)
-    std::int64_t accuracy_micros = 0;    // 0 when absent
+    std::int64_t gen_time = 0;                // Unix seconds (fractions dropped)
+    std::int64_t accuracy_micros = 0;         // 0 when absent
     std::optional<std::string> tsa_name_der;  // [0] GeneralName, raw
     // SignedData
     std::vector<Certificate> certificates;  // certificates [0], in token order (may be empty)
@@ -47,8 +47,8 @@ struct TimestampToken {
     std::string signature_algorithm_oid;         // dotted
     std::string signature_algorithm_params;      // the parameters element (RSASSA-PSS), raw
     std::string signature;
-    std::string content_type_attribute;  // dotted OID of the content-type attribute
-    std::string message_digest;          // raw bytes of the message-digest attribute
+    std::string content_type_attribute;   // dotted OID of the content-type attribute
+    std::string message_digest;           // raw bytes of the message-digest attribute
     std::vector<EssCertId> ess_cert_ids;  // signing-certificate-v2, else signing-certificate (v1)
     bool ess_v2 = false;
 };
@@ -75,10 +75,10 @@ struct TimestampTrust {
 };
 
 struct VerifiedTimestamp {
-    std::int64_t time = 0;        // genTime, Unix seconds
+    std::int64_t time = 0;  // genTime, Unix seconds
     std::int64_t accuracy_micros = 0;
-    std::string authority;        // TimestampTrust::name
-    std::string tsa_subject;      // the TSA certificate's subject, for messages
+    std::string authority;    // TimestampTrust::name
+    std::string tsa_subject;  // the TSA certificate's subject, for messages
 };
 
 // Verifies `token` over `signed_bytes` (the imprint must be the hash of these bytes with the

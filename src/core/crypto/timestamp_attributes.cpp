@@ -27,7 +27,8 @@ Status parse_ess(std::string_view value, bool v2, const TokenParser& p, Timestam
     if (!certs) return certs.take_error();
     DerReader ids(*certs);
     while (!ids.empty()) {
-        if (out.ess_cert_ids.size() >= limits::kMaxTimestampCertificates) return p.bad(field, "too many ESSCertIDs");
+        if (out.ess_cert_ids.size() >= limits::kMaxTimestampCertificates)
+            return p.bad(field, "too many ESSCertIDs");
         auto id = p.need(ids, kDerSequence, field);
         if (!id) return id.take_error();
         DerReader id_fields(*id);
@@ -67,7 +68,8 @@ Status parse_signed_attributes(std::string_view contents, const TokenParser& p, 
     std::string v1_value, v2_value;
     std::size_t count = 0;
     while (!attributes.empty()) {
-        if (++count > limits::kMaxTimestampAttributes) return p.bad("SignerInfo signedAttrs", "too many attributes");
+        if (++count > limits::kMaxTimestampAttributes)
+            return p.bad("SignerInfo signedAttrs", "too many attributes");
         auto attribute = p.need(attributes, kDerSequence, "SignerInfo signedAttrs");
         if (!attribute) return attribute.take_error();
         DerReader fields(*attribute);
@@ -75,14 +77,15 @@ Status parse_signed_attributes(std::string_view contents, const TokenParser& p, 
         if (!type) return type.take_error();
         auto values = p.need(fields, kDerSet, "SignerInfo signedAttrs " + *type);
         if (!values || !fields.empty()) return p.bad("SignerInfo signedAttrs " + *type, "malformed");
-        const bool known = *type == kOidContentType || *type == kOidMessageDigest || *type == kOidSigningCertificate ||
-                           *type == kOidSigningCertificateV2;
+        const bool known = *type == kOidContentType || *type == kOidMessageDigest ||
+                           *type == kOidSigningCertificate || *type == kOidSigningCertificateV2;
         if (!known) continue;
         // Each of these carries exactly one value and appears once.
         DerReader one(*values);
         const auto tag = one.peek_tag();
         auto value = tag ? one.read_element(*tag) : std::nullopt;
-        if (!value || !one.empty()) return p.bad("SignerInfo signedAttrs " + *type, "needs exactly one value");
+        if (!value || !one.empty())
+            return p.bad("SignerInfo signedAttrs " + *type, "needs exactly one value");
         if (*type == kOidContentType) {
             if (!out.content_type_attribute.empty()) return p.bad("content-type attribute", "repeated");
             DerReader oid(*value);
@@ -103,7 +106,8 @@ Status parse_signed_attributes(std::string_view contents, const TokenParser& p, 
             v2_value = std::string(*value);
         }
     }
-    if (out.content_type_attribute.empty()) return p.bad("SignerInfo signedAttrs", "no content-type attribute");
+    if (out.content_type_attribute.empty())
+        return p.bad("SignerInfo signedAttrs", "no content-type attribute");
     if (out.message_digest.empty()) return p.bad("SignerInfo signedAttrs", "no message-digest attribute");
     out.ess_v2 = !v2_value.empty();
     if (!v2_value.empty()) return parse_ess(v2_value, true, p, out);

@@ -9,7 +9,9 @@
 namespace edgeverify::timestamp_detail {
 namespace {
 
-Error invalid(const std::string& why) { return make_error(Errc::signature_invalid, why); }
+Error invalid(const std::string& why) {
+    return make_error(Errc::signature_invalid, why);
+}
 
 mbedtls_md_type_t md_of(std::string_view name) {
     if (name == "sha1") return MBEDTLS_MD_SHA1;
@@ -38,7 +40,8 @@ std::optional<PssParams> parse_pss_params(std::string_view params) {
     auto contents = crypto::der_single(params, crypto::kDerSequence);
     if (!contents) return std::nullopt;
     crypto::DerReader fields(*contents);
-    if (fields.peek_tag() == 0xA0) out.hash = hash_of_algorithm(fields.read(0xA0).value_or(std::string_view()));
+    if (fields.peek_tag() == 0xA0)
+        out.hash = hash_of_algorithm(fields.read(0xA0).value_or(std::string_view()));
     if (fields.peek_tag() == 0xA1) {
         auto mgf = crypto::der_single(fields.read(0xA1).value_or(std::string_view()), crypto::kDerSequence);
         if (!mgf) return std::nullopt;
@@ -141,7 +144,8 @@ Status verify_cms_signature(const PublicKey& key, std::string_view algorithm_oid
         return invalid("signature algorithm " + std::string(algorithm_oid) + " is not supported");
     }
     const mbedtls_md_type_t md = hash == "sha1" ? MBEDTLS_MD_NONE : md_of(hash);
-    if (md == MBEDTLS_MD_NONE) return invalid("signature hash " + hash + " is not accepted (SHA-256/384/512 are)");
+    if (md == MBEDTLS_MD_NONE)
+        return invalid("signature hash " + hash + " is not accepted (SHA-256/384/512 are)");
     const bool rsa = key.type() == KeyType::rsa;
     if (key.type() == KeyType::ed25519 || rsa != (kind != Kind::ecdsa)) {
         return invalid("signature algorithm " + std::string(algorithm_oid) + " does not fit the TSA's " +
@@ -158,12 +162,16 @@ Status verify_cms_signature(const PublicKey& key, std::string_view algorithm_oid
         mbedtls_pk_rsassa_pss_options options{};
         options.mgf1_hash_id = md;
         options.expected_salt_len = pss.salt;
-        ret = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &options, &impl.pk, md, hashed, length, sig, signature.size());
+        ret = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &options, &impl.pk, md, hashed, length, sig,
+                                    signature.size());
     } else {
-        if (rsa && signature.size() != mbedtls_pk_get_len(&impl.pk)) return invalid("RSA signature has the wrong length");
+        if (rsa && signature.size() != mbedtls_pk_get_len(&impl.pk))
+            return invalid("RSA signature has the wrong length");
         ret = mbedtls_pk_verify(&impl.pk, md, hashed, length, sig, signature.size());
     }
-    if (ret != 0) return invalid("the signature over the signed attributes does not verify with the TSA certificate's key");
+    if (ret != 0)
+        return invalid(
+            "the signature over the signed attributes does not verify with the TSA certificate's key");
     return {};
 }
 

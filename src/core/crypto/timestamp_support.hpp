@@ -19,11 +19,12 @@ class TokenParser {
 public:
     explicit TokenParser(std::string_view where) : where_(where) {}
     Error bad(std::string_view field, std::string_view why) const {
-        return make_error(Errc::signature_invalid,
-                          std::string(where_) + ": timestamp token " + std::string(field) + ": " + std::string(why));
+        return make_error(Errc::signature_invalid, std::string(where_) + ": timestamp token " +
+                                                       std::string(field) + ": " + std::string(why));
     }
     // The contents of the next element of `reader` with `tag`, or an error naming `field`.
-    Expected<std::string_view> need(crypto::DerReader& reader, std::uint8_t tag, std::string_view field) const {
+    Expected<std::string_view> need(crypto::DerReader& reader, std::uint8_t tag,
+                                    std::string_view field) const {
         auto contents = reader.read(tag);
         if (!contents) return bad(field, "missing or not DER");
         return *contents;
@@ -36,7 +37,8 @@ public:
         return dotted;
     }
     // AlgorithmIdentifier: the OID; `params` receives the parameters element (whole TLV).
-    Expected<std::string> algorithm(crypto::DerReader& reader, std::string_view field, std::string* params = nullptr) const {
+    Expected<std::string> algorithm(crypto::DerReader& reader, std::string_view field,
+                                    std::string* params = nullptr) const {
         auto contents = need(reader, crypto::kDerSequence, field);
         if (!contents) return contents.take_error();
         crypto::DerReader inner(*contents);
@@ -59,7 +61,6 @@ private:
 // The SignerInfo's signedAttrs (the [0] contents): content-type, message-digest and
 // signing-certificate(-v2), each at most once; fills those fields of `out` (timestamp_attributes.cpp).
 Status parse_signed_attributes(std::string_view contents, const TokenParser& p, TimestampToken& out);
-
 
 // "sha1", "sha256", "sha384", "sha512" for a dotted hash OID; empty for any other.
 std::string hash_name(std::string_view dotted_oid);

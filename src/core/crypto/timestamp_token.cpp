@@ -51,7 +51,8 @@ Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken
     auto algorithm = p.algorithm(imprint_fields, "TSTInfo messageImprint hashAlgorithm");
     if (!algorithm) return algorithm.take_error();
     out.imprint_algorithm = timestamp_detail::hash_name(*algorithm);
-    if (out.imprint_algorithm.empty()) return p.bad("TSTInfo messageImprint hashAlgorithm", "unknown hash " + *algorithm);
+    if (out.imprint_algorithm.empty())
+        return p.bad("TSTInfo messageImprint hashAlgorithm", "unknown hash " + *algorithm);
     auto hashed = p.need(imprint_fields, kDerOctetString, "TSTInfo messageImprint hashedMessage");
     if (!hashed) return hashed.take_error();
     if (!imprint_fields.empty()) return p.bad("TSTInfo messageImprint", "unexpected fields");
@@ -62,7 +63,8 @@ Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken
     auto gen_time = p.need(fields, kDerGeneralizedTime, "TSTInfo genTime");
     if (!gen_time) return gen_time.take_error();
     auto seconds = timestamp_detail::parse_generalized_time(*gen_time);
-    if (!seconds) return p.bad("TSTInfo genTime", "\"" + std::string(*gen_time) + "\" is not YYYYMMDDHHMMSS[.f]Z");
+    if (!seconds)
+        return p.bad("TSTInfo genTime", "\"" + std::string(*gen_time) + "\" is not YYYYMMDDHHMMSS[.f]Z");
     out.gen_time = *seconds;
     if (fields.peek_tag() == kDerSequence) {
         auto accuracy = fields.read(kDerSequence);
@@ -74,7 +76,8 @@ Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken
         for (const auto& [tag, scale] : units) {
             if (parts.peek_tag() != tag) continue;
             auto value = parts.read(tag);
-            if (!value || value->empty() || value->size() > 4 || (static_cast<std::uint8_t>((*value)[0]) & 0x80))
+            if (!value || value->empty() || value->size() > 4 ||
+                (static_cast<std::uint8_t>((*value)[0]) & 0x80))
                 return p.bad("TSTInfo accuracy", "malformed");
             std::int64_t n = 0;
             for (const char c : *value) n = (n << 8) | static_cast<std::uint8_t>(c);
@@ -83,14 +86,17 @@ Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken
         if (!parts.empty()) return p.bad("TSTInfo accuracy", "unexpected fields");
         out.accuracy_micros = micros;
     }
-    if (fields.peek_tag() == kDerBoolean && !fields.read(kDerBoolean)) return p.bad("TSTInfo ordering", "malformed");
-    if (fields.peek_tag() == kDerInteger && !fields.read(kDerInteger)) return p.bad("TSTInfo nonce", "malformed");
+    if (fields.peek_tag() == kDerBoolean && !fields.read(kDerBoolean))
+        return p.bad("TSTInfo ordering", "malformed");
+    if (fields.peek_tag() == kDerInteger && !fields.read(kDerInteger))
+        return p.bad("TSTInfo nonce", "malformed");
     if (fields.peek_tag() == kContext0) {
         auto name = fields.read(kContext0);
         if (!name) return p.bad("TSTInfo tsa", "malformed");
         out.tsa_name_der = std::string(*name);
     }
-    if (fields.peek_tag() == kContext1 && !fields.read(kContext1)) return p.bad("TSTInfo extensions", "malformed");
+    if (fields.peek_tag() == kContext1 && !fields.read(kContext1))
+        return p.bad("TSTInfo extensions", "malformed");
     if (!fields.empty()) return p.bad("TSTInfo", "unexpected trailing fields");
     return {};
 }
@@ -105,7 +111,8 @@ Status parse_signer_info(std::string_view contents, const TokenParser& p, Timest
         DerReader sid(*sid_element);
         auto issuer = sid.read_element(kDerSequence);
         auto serial = sid.read(kDerInteger);
-        if (!issuer || !serial || !sid.empty()) return p.bad("SignerInfo sid", "malformed issuerAndSerialNumber");
+        if (!issuer || !serial || !sid.empty())
+            return p.bad("SignerInfo sid", "malformed issuerAndSerialNumber");
         out.sid_issuer_der = std::string(*issuer);
         out.sid_serial_der = std::string(*serial);
     } else if (fields.peek_tag() == kImplicit0) {
@@ -128,15 +135,18 @@ Status parse_signer_info(std::string_view contents, const TokenParser& p, Timest
     auto signature = p.need(fields, kDerOctetString, "SignerInfo signature");
     if (!signature) return signature.take_error();
     out.signature = std::string(*signature);
-    if (fields.peek_tag() == kContext1 && !fields.read(kContext1)) return p.bad("SignerInfo unsignedAttrs", "malformed");
+    if (fields.peek_tag() == kContext1 && !fields.read(kContext1))
+        return p.bad("SignerInfo unsignedAttrs", "malformed");
     if (!fields.empty()) return p.bad("SignerInfo", "unexpected trailing fields");
     return {};
 }
 
-Status parse_signed_data(std::string_view contents, const TokenParser& p, std::string_view where, TimestampToken& out) {
+Status parse_signed_data(std::string_view contents, const TokenParser& p, std::string_view where,
+                         TimestampToken& out) {
     DerReader fields(contents);
     if (!p.need(fields, kDerInteger, "SignedData version")) return p.bad("SignedData version", "missing");
-    if (!p.need(fields, kDerSet, "SignedData digestAlgorithms")) return p.bad("SignedData digestAlgorithms", "missing");
+    if (!p.need(fields, kDerSet, "SignedData digestAlgorithms"))
+        return p.bad("SignedData digestAlgorithms", "missing");
     auto encapsulated = p.need(fields, kDerSequence, "SignedData encapContentInfo");
     if (!encapsulated) return encapsulated.take_error();
     DerReader encap(*encapsulated);
@@ -144,7 +154,8 @@ Status parse_signed_data(std::string_view contents, const TokenParser& p, std::s
     if (!type) return type.take_error();
     if (*type != kOidTstInfo) return p.bad("encapContentInfo eContentType", *type + " is not id-ct-TSTInfo");
     auto explicit_content = p.need(encap, kContext0, "encapContentInfo eContent");
-    if (!explicit_content || !encap.empty()) return p.bad("encapContentInfo eContent", "missing or malformed");
+    if (!explicit_content || !encap.empty())
+        return p.bad("encapContentInfo eContent", "missing or malformed");
     auto tst_info = crypto::der_single(*explicit_content, kDerOctetString);
     if (!tst_info) return p.bad("encapContentInfo eContent", "not one OCTET STRING");
     out.tst_info_der = std::string(*tst_info);
@@ -155,8 +166,9 @@ Status parse_signed_data(std::string_view contents, const TokenParser& p, std::s
         DerReader certificates(*certificates_element);
         while (!certificates.empty()) {
             if (out.certificates.size() >= limits::kMaxTimestampCertificates)
-                return p.bad("SignedData certificates", "more than kMaxTimestampCertificates (" +
-                                                            std::to_string(limits::kMaxTimestampCertificates) + ")");
+                return p.bad("SignedData certificates",
+                             "more than kMaxTimestampCertificates (" +
+                                 std::to_string(limits::kMaxTimestampCertificates) + ")");
             auto element = certificates.read_element(kDerSequence);
             if (!element) return p.bad("SignedData certificates", "an entry is not an X.509 certificate");
             auto cert = parse_certificate_der(*element, std::string(where) + " timestamp certificate " +
@@ -165,7 +177,8 @@ Status parse_signed_data(std::string_view contents, const TokenParser& p, std::s
             out.certificates.push_back(std::move(*cert));
         }
     }
-    if (fields.peek_tag() == kContext1 && !fields.read(kContext1)) return p.bad("SignedData crls", "malformed");
+    if (fields.peek_tag() == kContext1 && !fields.read(kContext1))
+        return p.bad("SignedData crls", "malformed");
     auto signers = p.need(fields, kDerSet, "SignedData signerInfos");
     if (!signers) return signers.take_error();
     if (!fields.empty()) return p.bad("SignedData", "unexpected trailing fields");
@@ -180,7 +193,8 @@ Status parse_signed_data(std::string_view contents, const TokenParser& p, std::s
 
 Expected<TimestampToken> parse_timestamp_token(std::string_view der, std::string_view where) {
     if (der.size() > limits::kMaxTimestampTokenBytes) {
-        return make_error(Errc::limit_exceeded, std::string(where) + ": timestamp token of " + std::to_string(der.size()) +
+        return make_error(Errc::limit_exceeded, std::string(where) + ": timestamp token of " +
+                                                    std::to_string(der.size()) +
                                                     " bytes exceeds kMaxTimestampTokenBytes (" +
                                                     std::to_string(limits::kMaxTimestampTokenBytes) + ")");
     }

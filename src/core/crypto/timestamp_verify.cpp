@@ -49,7 +49,8 @@ const Certificate* find_signer(const TimestampToken& token, const TimestampTrust
 
 Status check_ess(const TimestampToken& token, const Certificate& signer, const TimestampTrust& trust) {
     if (token.ess_cert_ids.empty()) {
-        return fail(Errc::signature_invalid, trust, "no signing-certificate(-v2) attribute (RFC 3161 requires one)");
+        return fail(Errc::signature_invalid, trust,
+                    "no signing-certificate(-v2) attribute (RFC 3161 requires one)");
     }
     if (trust.require_ess_v2 && !token.ess_v2) {
         return fail(Errc::signature_invalid, trust, "the signing-certificate-v2 attribute is required");
@@ -79,26 +80,30 @@ Status check_timestamping_eku(const Certificate& signer, const TimestampTrust& t
 Status check_authority_path(const Certificate& signer, const CertificateAuthority& authority, std::int64_t at,
                             const TimestampTrust& trust) {
     if (!authority.valid_at(at)) {
-        return fail(Errc::untrusted, trust, "genTime " + std::to_string(at) + " is outside the authority's validFor");
+        return fail(Errc::untrusted, trust,
+                    "genTime " + std::to_string(at) + " is outside the authority's validFor");
     }
     const std::vector<Certificate>& chain = authority.chain;
     if (chain.empty()) return fail(Errc::untrusted, trust, "the authority has no certificate");
     std::vector<Certificate> issuers = chain;
     if (!chain.front().is_ca) {
         if (chain.front().der != signer.der) {
-            return fail(Errc::untrusted, trust, "the token's TSA certificate \"" + signer.subject_text +
-                                                    "\" is not the authority's (" + chain.front().subject_text + ")");
+            return fail(Errc::untrusted, trust,
+                        "the token's TSA certificate \"" + signer.subject_text +
+                            "\" is not the authority's (" + chain.front().subject_text + ")");
         }
         issuers.erase(issuers.begin());
     }
     if (issuers.empty()) {  // a pinned TSA certificate alone
         if (at < signer.not_before || at > signer.not_after)
-            return fail(Errc::untrusted, trust, "the TSA certificate is not valid at genTime " + std::to_string(at));
+            return fail(Errc::untrusted, trust,
+                        "the TSA certificate is not valid at genTime " + std::to_string(at));
         return {};
     }
     if (auto path = verify_path_at(signer, issuers, at); !path) {
-        return fail(path.error().code, trust, "the TSA certificate does not chain to the authority at genTime " +
-                                                  std::to_string(at) + ": " + path.error().message);
+        return fail(path.error().code, trust,
+                    "the TSA certificate does not chain to the authority at genTime " + std::to_string(at) +
+                        ": " + path.error().message);
     }
     return {};
 }
@@ -113,8 +118,9 @@ Status check_store_path(const Certificate& signer, const TimestampToken& token, 
             if (root.subject_der == current->issuer_der && verify_certificate_signature(*current, root)) {
                 path.push_back(root);
                 if (auto ok = verify_path_at(signer, path, at); !ok) {
-                    return fail(ok.error().code, trust, "the TSA certificate chain is not valid at genTime " +
-                                                            std::to_string(at) + ": " + ok.error().message);
+                    return fail(ok.error().code, trust,
+                                "the TSA certificate chain is not valid at genTime " + std::to_string(at) +
+                                    ": " + ok.error().message);
                 }
                 return {};
             }
@@ -131,40 +137,45 @@ Status check_store_path(const Certificate& signer, const TimestampToken& token, 
         path.push_back(*next);
         current = next;
     }
-    return fail(Errc::untrusted, trust, "the TSA certificate \"" + signer.subject_text +
-                                            "\" does not chain to a root of the store");
+    return fail(Errc::untrusted, trust,
+                "the TSA certificate \"" + signer.subject_text + "\" does not chain to a root of the store");
 }
 
 }  // namespace
 
 Expected<VerifiedTimestamp> verify_timestamp_token(const TimestampToken& token, std::string_view signed_bytes,
                                                    const TimestampTrust& trust) {
-    auto digest = token.digest_algorithm == "sha1" ? std::nullopt
-                                                   : timestamp_detail::hash_bytes(token.digest_algorithm, token.tst_info_der);
+    auto digest = token.digest_algorithm == "sha1"
+                      ? std::nullopt
+                      : timestamp_detail::hash_bytes(token.digest_algorithm, token.tst_info_der);
     if (!digest || *digest != token.message_digest) {
-        return fail(Errc::signature_invalid, trust, "the message-digest attribute does not match the TSTInfo");
+        return fail(Errc::signature_invalid, trust,
+                    "the message-digest attribute does not match the TSTInfo");
     }
     const Certificate* signer = find_signer(token, trust);
     if (signer == nullptr) {
-        return fail(Errc::signature_invalid, trust,
-                    trust.authority != nullptr
-                        ? "the TSA certificate the SignerInfo names is neither in the token nor the authority's chain"
-                        : "signing certificate not found in the timestamp token");
+        return fail(
+            Errc::signature_invalid, trust,
+            trust.authority != nullptr
+                ? "the TSA certificate the SignerInfo names is neither in the token nor the authority's chain"
+                : "signing certificate not found in the timestamp token");
     }
     if (auto ok = check_ess(token, *signer, trust); !ok) return ok.take_error();
     auto key = certificate_public_key(*signer, "TSA certificate");
     if (!key) return fail(Errc::signature_invalid, trust, key.error().message);
-    if (auto ok = timestamp_detail::verify_cms_signature(*key, token.signature_algorithm_oid,
-                                                         token.signature_algorithm_params, token.digest_algorithm,
-                                                         token.signed_attributes_der, token.signature);
+    if (auto ok = timestamp_detail::verify_cms_signature(
+            *key, token.signature_algorithm_oid, token.signature_algorithm_params, token.digest_algorithm,
+            token.signed_attributes_der, token.signature);
         !ok) {
         return fail(Errc::signature_invalid, trust, ok.error().message);
     }
     if (auto ok = check_timestamping_eku(*signer, trust); !ok) return ok.take_error();
     if (trust.authority != nullptr) {
-        if (auto ok = check_authority_path(*signer, *trust.authority, token.gen_time, trust); !ok) return ok.take_error();
+        if (auto ok = check_authority_path(*signer, *trust.authority, token.gen_time, trust); !ok)
+            return ok.take_error();
     } else if (trust.store != nullptr) {
-        if (auto ok = check_store_path(*signer, token, *trust.store, token.gen_time, trust); !ok) return ok.take_error();
+        if (auto ok = check_store_path(*signer, token, *trust.store, token.gen_time, trust); !ok)
+            return ok.take_error();
     } else {
         return fail(Errc::untrusted, trust, "no timestamp authority to verify against");
     }

@@ -21,18 +21,20 @@ std::optional<std::string> keyless_signing_times(const SigstoreBundle& bundle, c
     auto stamps = verify_bundle_timestamps(bundle, store.timestamp_authorities, origin);
     if (!stamps) return describe(stamps.error());
     for (const VerifiedTimestamp& stamp : stamps->verified) {
-        times.push_back({stamp.time, "the RFC 3161 timestamp of " + stamp.authority + " (" + stamp.tsa_subject + ")"});
+        times.push_back(
+            {stamp.time, "the RFC 3161 timestamp of " + stamp.authority + " (" + stamp.tsa_subject + ")"});
     }
     for (const std::string& failure : stamps->failures) add_note(failure);
     if (!times.empty()) return std::nullopt;
-    return "a keyless (Fulcio certificate) signature needs a verified signing time, and neither a Rekor SET nor "
+    return "a keyless (Fulcio certificate) signature needs a verified signing time, and neither a Rekor SET "
+           "nor "
            "an RFC 3161 timestamp verified" +
            (note.empty() ? std::string() : " (" + note + ")");
 }
 
-std::optional<std::string> keyless_refusal_at_times(const Certificate& leaf, const std::vector<SigningTime>& times,
-                                                    const Scope& scope, const TrustStore& store,
-                                                    SignatureCheck& check) {
+std::optional<std::string> keyless_refusal_at_times(const Certificate& leaf,
+                                                    const std::vector<SigningTime>& times, const Scope& scope,
+                                                    const TrustStore& store, SignatureCheck& check) {
     // Latest first, so the reason keyless_leaf_refusal leaves names the first time (a SET's).
     for (auto at = times.rbegin(); at != times.rend(); ++at) {
         if (auto refusal = keyless_leaf_refusal(leaf, at->time, scope, store, check)) {
@@ -46,7 +48,8 @@ std::optional<std::string> keyless_refusal_at_times(const Certificate& leaf, con
 
 std::string describe_signing_times(const std::vector<SigningTime>& times) {
     std::string out;
-    for (const SigningTime& at : times) out += (out.empty() ? "" : ", ") + at.source + " at " + std::to_string(at.time);
+    for (const SigningTime& at : times)
+        out += (out.empty() ? "" : ", ") + at.source + " at " + std::to_string(at.time);
     return out;
 }
 

@@ -32,9 +32,9 @@ std::optional<std::string> keyless_signing_times(const SigstoreBundle& bundle, c
 // the first refusal (prefixed "at <t> (<source>): " for an RFC 3161 time, since the refusal itself
 // speaks of the integrated time); on success check.reason is
 // keyless_leaf_refusal's for the first time.
-std::optional<std::string> keyless_refusal_at_times(const Certificate& leaf, const std::vector<SigningTime>& times,
-                                                    const Scope& scope, const TrustStore& store,
-                                                    SignatureCheck& check);
+std::optional<std::string> keyless_refusal_at_times(const Certificate& leaf,
+                                                    const std::vector<SigningTime>& times, const Scope& scope,
+                                                    const TrustStore& store, SignatureCheck& check);
 
 // "the Rekor SET of <log> at <t>, the RFC 3161 timestamp of <authority> (<TSA>) at <t>".
 std::string describe_signing_times(const std::vector<SigningTime>& times);

@@ -13,15 +13,16 @@ Expected<BundleTimestamps> verify_bundle_timestamps(const SigstoreBundle& bundle
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         for (std::size_t j = i + 1; j < tokens.size(); ++j) {
             if (tokens[i] == tokens[j]) {
-                return make_error(Errc::signature_invalid, std::string(where) + ": rfc3161Timestamps[" +
-                                                               std::to_string(i) + "] and [" + std::to_string(j) +
-                                                               "] are the same timestamp");
+                return make_error(Errc::signature_invalid,
+                                  std::string(where) + ": rfc3161Timestamps[" + std::to_string(i) +
+                                      "] and [" + std::to_string(j) + "] are the same timestamp");
             }
         }
     }
     const std::string_view signature = bundle.dsse ? std::string_view(bundle.dsse->signature)
-                                       : bundle.message_signature ? std::string_view(bundle.message_signature->signature)
-                                                                  : std::string_view();
+                                       : bundle.message_signature
+                                           ? std::string_view(bundle.message_signature->signature)
+                                           : std::string_view();
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::string what = "rfc3161Timestamps[" + std::to_string(i) + "]";
         auto token = parse_timestamp_token(tokens[i], std::string(where) + " " + what);

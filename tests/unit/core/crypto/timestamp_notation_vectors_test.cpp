@@ -21,7 +21,8 @@ NotationEnvelope envelope(const std::string& name) {
 }
 
 X509Store tsa_store(const std::string& name) {
-    auto store = load_x509_store((vectors_dir() / "notation-go/truststore/x509/tsa" / name).string(), X509StoreKind::tsa);
+    auto store = load_x509_store((vectors_dir() / "notation-go/truststore/x509/tsa" / name).string(),
+                                 X509StoreKind::tsa);
     REQUIRE_MESSAGE(store.has_value(), (store ? "" : store.error().message));
     return std::move(*store);
 }
@@ -58,11 +59,14 @@ TEST_CASE("timestamp: the same countersignature against tsa:test-mismatch (DigiC
     auto verified = verify_timestamp_token(*token, env.signature, trust_of(store));
     REQUIRE(!verified.has_value());
     CHECK(verified.error().code == Errc::untrusted);
-    CHECK(verified.error().message.starts_with("timestamp (tsa store test-mismatch): the TSA certificate \""));
+    CHECK(
+        verified.error().message.starts_with("timestamp (tsa store test-mismatch): the TSA certificate \""));
     CHECK(verified.error().message.ends_with("\" does not chain to a root of the store"));
 }
 
-TEST_CASE("timestamp: the countersignatures of the expired-certificate and after-notAfter envelopes verify as tokens") {
+TEST_CASE(
+    "timestamp: the countersignatures of the expired-certificate and after-notAfter envelopes verify as "
+    "tokens") {
     const X509Store store = tsa_store("test-timestamp");
     for (const char* name : {"coseExpiredWithTimestamp.sig", "timestampAfterNotAfter.sig"}) {
         CAPTURE(name);
@@ -79,7 +83,8 @@ TEST_CASE("timestamp: the countersignatures of the expired-certificate and after
 
 TEST_CASE("timestamp: notation-go's token without certificates names the missing signing certificate") {
     auto token = parse_timestamp_token(
-        read_vector("notation-go/envelopes/timestamp/countersignature/TimeStampTokenWithoutCertificate.p7s"), "tst");
+        read_vector("notation-go/envelopes/timestamp/countersignature/TimeStampTokenWithoutCertificate.p7s"),
+        "tst");
     REQUIRE_MESSAGE(token.has_value(), (token ? "" : token.error().message));
     const NotationEnvelope env = envelope("withoutTimestamp.sig");
     const X509Store store = tsa_store("test-timestamp");

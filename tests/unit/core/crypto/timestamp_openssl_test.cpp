@@ -68,7 +68,8 @@ TimestampTrust trust_of(const CertificateAuthority& ca) {
 }
 
 std::string error_of(const Expected<VerifiedTimestamp>& result) {
-    return result ? std::string("accepted") : std::string(errc_name(result.error().code)) + ": " + result.error().message;
+    return result ? std::string("accepted")
+                  : std::string(errc_name(result.error().code)) + ": " + result.error().message;
 }
 
 }  // namespace
@@ -95,7 +96,8 @@ TEST_SUITE("timestamp (openssl ts)") {
         by_store.name = "tsa store test";
         by_store.store = &store;
         by_store.require_ess_v2 = true;
-        CHECK_MESSAGE(verify_timestamp_token(good, data, by_store).has_value(), error_of(verify_timestamp_token(good, data, by_store)));
+        CHECK_MESSAGE(verify_timestamp_token(good, data, by_store).has_value(),
+                      error_of(verify_timestamp_token(good, data, by_store)));
     }
 
     TEST_CASE("a token without certificates verifies with the authority's own TSA certificate") {
@@ -111,13 +113,15 @@ TEST_SUITE("timestamp (openssl ts)") {
         by_store.name = "tsa store test";
         by_store.store = &store;
         CHECK(error_of(verify_timestamp_token(bare, slurp(tokens_dir() / "data.bin"), by_store)) ==
-              "signature-invalid: timestamp (tsa store test): signing certificate not found in the timestamp token");
+              "signature-invalid: timestamp (tsa store test): signing certificate not found in the timestamp "
+              "token");
     }
 
     TEST_CASE("other bytes than the ones stamped: the imprint does not match") {
         const CertificateAuthority ca = authority({cert("tsa"), cert("root")});
         CHECK(error_of(verify_timestamp_token(token("good.tsr"), "other bytes", trust_of(ca))) ==
-              "signature-invalid: timestamp (trusted_root.json timestampAuthorities[0]): the message imprint is not "
+              "signature-invalid: timestamp (trusted_root.json timestampAuthorities[0]): the message imprint "
+              "is not "
               "the sha256 of the signature bytes");
     }
 
@@ -140,18 +144,21 @@ TEST_SUITE("timestamp (openssl ts)") {
         const CertificateAuthority ca = authority({cert("tsa"), cert("root")});
         CHECK(error_of(verify_timestamp_token(token("foreign.tsr"), data, trust_of(ca))) ==
               "untrusted: timestamp (trusted_root.json timestampAuthorities[0]): the token's TSA certificate "
-              "\"C=US, O=Elsewhere, CN=Foreign TSA\" is not the authority's (C=US, O=Edgeverify Test, CN=Test TSA)");
+              "\"C=US, O=Elsewhere, CN=Foreign TSA\" is not the authority's (C=US, O=Edgeverify Test, "
+              "CN=Test TSA)");
         // An authority given as intermediates/root only: no path from the foreign TSA.
         const CertificateAuthority root_only = authority({cert("root")});
-        CHECK(error_of(verify_timestamp_token(token("foreign.tsr"), data, trust_of(root_only))).starts_with(
-            "signature-invalid: timestamp (trusted_root.json timestampAuthorities[0]): the TSA certificate does not "
-            "chain to the authority at genTime"));
+        CHECK(error_of(verify_timestamp_token(token("foreign.tsr"), data, trust_of(root_only)))
+                  .starts_with("signature-invalid: timestamp (trusted_root.json timestampAuthorities[0]): "
+                               "the TSA certificate does not "
+                               "chain to the authority at genTime"));
         X509Store store{"test", X509StoreKind::tsa, {cert("root")}};
         TimestampTrust by_store;
         by_store.name = "tsa store test";
         by_store.store = &store;
         CHECK(error_of(verify_timestamp_token(token("foreign.tsr"), data, by_store)) ==
-              "untrusted: timestamp (tsa store test): the TSA certificate \"C=US, O=Elsewhere, CN=Foreign TSA\" does "
+              "untrusted: timestamp (tsa store test): the TSA certificate \"C=US, O=Elsewhere, CN=Foreign "
+              "TSA\" does "
               "not chain to a root of the store");
     }
 
@@ -171,17 +178,19 @@ TEST_SUITE("timestamp (openssl ts)") {
         // adds signing-certificate-v2) over the TSTInfo of a good token.
         const fs::path dir = tokens_dir();
         { std::ofstream(dir / "tstinfo.der", std::ios::binary) << token("good.tsr").tst_info_der; }
-        const std::string command = "cd '" + dir.string() +
-                                    "' && openssl cms -sign -binary -nodetach -cades -outform DER -md sha256 "
-                                    "-econtent_type 1.2.840.113549.1.9.16.1.4 -in tstinfo.der -signer tsa-noeku.crt "
-                                    "-inkey tsa-noeku.key -out noeku.token >/dev/null 2>&1";
+        const std::string command =
+            "cd '" + dir.string() +
+            "' && openssl cms -sign -binary -nodetach -cades -outform DER -md sha256 "
+            "-econtent_type 1.2.840.113549.1.9.16.1.4 -in tstinfo.der -signer tsa-noeku.crt "
+            "-inkey tsa-noeku.key -out noeku.token >/dev/null 2>&1";
         REQUIRE(std::system(command.c_str()) == 0);
         const TimestampToken noeku = token("noeku.token");
         CHECK(noeku.certificates.size() == 1);
         const CertificateAuthority ca = authority({cert("root")});
         CHECK(error_of(verify_timestamp_token(noeku, slurp(dir / "data.bin"), trust_of(ca))) ==
               "untrusted: timestamp (trusted_root.json timestampAuthorities[0]): the TSA certificate \"C=US, "
-              "O=Edgeverify Test, CN=Test TSA without critical EKU\" needs a critical extendedKeyUsage of exactly "
+              "O=Edgeverify Test, CN=Test TSA without critical EKU\" needs a critical extendedKeyUsage of "
+              "exactly "
               "timeStamping");
     }
 }

@@ -14,11 +14,13 @@ using timestamp_test::read_vector;
 
 namespace {
 
-const std::string kBase = "notation-go/envelopes/timestamp/countersignature/TimeStampTokenWithoutCertificate.p7s";
+const std::string kBase =
+    "notation-go/envelopes/timestamp/countersignature/TimeStampTokenWithoutCertificate.p7s";
 
 std::string parse_error(std::string_view der) {
     auto token = parse_timestamp_token(der, "token");
-    return token ? std::string("parsed") : std::string(errc_name(token.error().code)) + ": " + token.error().message;
+    return token ? std::string("parsed")
+                 : std::string(errc_name(token.error().code)) + ": " + token.error().message;
 }
 
 // The token rebuilt with its SignerInfo listed twice.
@@ -60,8 +62,10 @@ TEST_SUITE("timestamp parse") {
         REQUIRE(der.size() > 100);
         CHECK(parse_error(der.substr(0, der.size() - 1)) ==
               "signature-invalid: token: timestamp token ContentInfo: not one DER SEQUENCE");
-        CHECK(parse_error("") == "signature-invalid: token: timestamp token ContentInfo: not one DER SEQUENCE");
-        CHECK(parse_error(der + "x") == "signature-invalid: token: timestamp token ContentInfo: not one DER SEQUENCE");
+        CHECK(parse_error("") ==
+              "signature-invalid: token: timestamp token ContentInfo: not one DER SEQUENCE");
+        CHECK(parse_error(der + "x") ==
+              "signature-invalid: token: timestamp token ContentInfo: not one DER SEQUENCE");
     }
 
     TEST_CASE("an encapsulated content that is not id-ct-TSTInfo") {
@@ -70,8 +74,9 @@ TEST_SUITE("timestamp parse") {
         const auto at = der.find(tst_info_oid);
         REQUIRE(at != std::string::npos);
         der[at + 12] = '\x05';
-        CHECK(parse_error(der) == "signature-invalid: token: timestamp token encapContentInfo eContentType: "
-                                  "1.2.840.113549.1.9.16.1.5 is not id-ct-TSTInfo");
+        CHECK(parse_error(der) ==
+              "signature-invalid: token: timestamp token encapContentInfo eContentType: "
+              "1.2.840.113549.1.9.16.1.5 is not id-ct-TSTInfo");
     }
 
     TEST_CASE("two SignerInfos") {
@@ -88,18 +93,23 @@ TEST_SUITE("timestamp parse") {
 
     TEST_CASE("not a SignedData ContentInfo") {
         using namespace crypto;
-        const std::string data_oid = der_element(kDerOid, std::string("\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01", 9));
-        CHECK(parse_error(der_element(kDerSequence, data_oid + der_element(0xA0, der_element(kDerOctetString, "x")))) ==
-              "signature-invalid: token: timestamp token ContentInfo contentType: 1.2.840.113549.1.7.1 is not "
-              "id-signedData");
+        const std::string data_oid =
+            der_element(kDerOid, std::string("\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01", 9));
+        CHECK(
+            parse_error(
+                der_element(kDerSequence, data_oid + der_element(0xA0, der_element(kDerOctetString, "x")))) ==
+            "signature-invalid: token: timestamp token ContentInfo contentType: 1.2.840.113549.1.7.1 is not "
+            "id-signedData");
         // A TimeStampResp whose status is rejection (2) carries no token.
-        const std::string rejected = der_element(kDerSequence, der_element(kDerSequence, der_element(kDerInteger, "\x02")));
-        CHECK(parse_error(rejected) == "signature-invalid: token: timestamp token TimeStampResp status: not granted (02)");
+        const std::string rejected =
+            der_element(kDerSequence, der_element(kDerSequence, der_element(kDerInteger, "\x02")));
+        CHECK(parse_error(rejected) ==
+              "signature-invalid: token: timestamp token TimeStampResp status: not granted (02)");
     }
 
     TEST_CASE("notation-go's token with an invalid TSTInfo is refused naming TSTInfo") {
-        const std::string error =
-            parse_error(read_vector("notation-go/envelopes/timestamp/countersignature/TimeStampTokenWithInvalidTSTInfo.p7s"));
+        const std::string error = parse_error(read_vector(
+            "notation-go/envelopes/timestamp/countersignature/TimeStampTokenWithInvalidTSTInfo.p7s"));
         CHECK(error.starts_with("signature-invalid: token: timestamp token TSTInfo"));
     }
 }
