@@ -25,6 +25,15 @@ std::string slurp(const fs::path& path) {
     return content.str();
 }
 
+// Removes the generated directory when the test process ends.
+struct RemovedAtExit {
+    fs::path path;
+    ~RemovedAtExit() {
+        std::error_code ignored;
+        if (!path.empty()) fs::remove_all(path, ignored);
+    }
+};
+
 // Made once per test run; a failing generator fails every test that needs it.
 const fs::path& tokens_dir() {
     static const fs::path dir = [] {
@@ -32,6 +41,7 @@ const fs::path& tokens_dir() {
         fs::remove_all(out);
         const std::string command = "bash '" + std::string(EDGEVERIFY_TEST_DATA_DIR) +
                                     "/timestamp/make_tokens.sh' '" + out.string() + "' >/dev/null 2>&1";
+        static RemovedAtExit cleanup{out};
         if (std::system(command.c_str()) != 0) return fs::path();
         return out;
     }();
