@@ -28,7 +28,7 @@ struct CertificateAuthority {
 
 // The list `member` ("certificateAuthorities" or "timestampAuthorities") of a trusted root.
 // Each needs a non-empty certChain of DER certificates and validFor.start; members outside the
-// proto's (subject, uri, certChain, validFor) are refused. Anything wrong -> Errc::config naming
+// proto's (subject, uri, certChain, validFor, operator) are refused. Anything wrong -> Errc::config naming
 // `where` and the JSON path (a trust root is configuration: never skipped). An absent list is
 // empty. The document itself is checked by parse_trusted_root_tlogs.
 Expected<std::vector<CertificateAuthority>> parse_trusted_root_authorities(std::string_view json,

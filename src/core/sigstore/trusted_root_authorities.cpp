@@ -38,7 +38,13 @@ private:
 
 Expected<CertificateAuthority> parse_authority(const Reader& reader, const Json& ca, const std::string& path,
                                                std::string origin) {
-    if (auto ok = reader.only(ca, path, {"subject", "uri", "certChain", "validFor"}); !ok) return ok.take_error();
+    // `operator` (who runs the CA) is part of the CertificateAuthority message, as of tlogs; informational.
+    if (auto ok = reader.only(ca, path, {"subject", "uri", "certChain", "validFor", "operator"}); !ok) {
+        return ok.take_error();
+    }
+    if (const auto op = ca.find("operator"); op != ca.end() && !op->is_string() && !op->is_null()) {
+        return reader.error(path + ".operator", "not a string");  // null is proto3 JSON for unset
+    }
     CertificateAuthority out;
     out.origin = std::move(origin);
     if (const auto uri = ca.find("uri"); uri != ca.end() && uri->is_string()) out.uri = uri->get<std::string>();

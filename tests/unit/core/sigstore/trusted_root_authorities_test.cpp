@@ -90,6 +90,10 @@ TEST_CASE("trusted root authorities: missing start, empty chain, bad certificate
     CHECK(message(R"({"certificateAuthorities":[{"certChain":{"certificates":[{"rawBytes":"AAAA"}]}}]})") ==
           "r.json: certificateAuthorities[0].certChain.certificates[0].rawBytes: certificateAuthorities[0].certChain.certificates[0]: not an X.509 certificate (mbedTLS error -0x2180)");
     CHECK(message(R"({"certificateAuthorities":[{"extra":1}]})") == "r.json: certificateAuthorities[0].extra: unknown member");
+    // `operator` is a member of the proto's CertificateAuthority: a string, or null (unset).
+    CHECK(message(R"({"certificateAuthorities":[{"operator":7}]})") == "r.json: certificateAuthorities[0].operator: not a string");
+    CHECK(message(R"({"certificateAuthorities":[{"operator":null}]})") == "r.json: certificateAuthorities[0].certChain: missing");
+    CHECK(message(R"({"certificateAuthorities":[{"operator":"sigstore.dev"}]})") == "r.json: certificateAuthorities[0].certChain: missing");
     auto empty = parse_trusted_root_authorities(R"({"tlogs":[]})", "r.json", "certificateAuthorities");
     REQUIRE(empty);
     CHECK(empty->empty());
