@@ -28,19 +28,29 @@ fi
 IDENTITY=$(cat "$KL/identity.txt")
 ISSUER=$(cat "$KL/issuer.txt")
 
-# keyless_trust DIR ROOT_JSON IDENTITY: policy with one sigstore signer "release", and ROOT_JSON as
-# sigstore/trusted_root.json.
+# keyless_trust DIR ROOT_JSON [IDENTITY]: the keyless example policy of docs/trust-policy.md (read
+# from between its markers, so the page cannot drift), or that policy with its signer's identity
+# regex replaced by the exact IDENTITY; ROOT_JSON as sigstore/trusted_root.json.
 keyless_trust() {
     mkdir -p "$1/sigstore"
     cp "$2" "$1/sigstore/trusted_root.json"
-    printf '{"version":1,"default":"reject","scopes":[{"name":"fleet","match":"registry.example.com/fleet/*","mode":"enforce","signatures":{"threshold":1,"signers":[{"name":"release","sigstore":{"issuer":"%s","identity":"%s"}}]}}]}\n' \
-        "$ISSUER" "$3" >"$1/policy.json"
+    "$PYTHON" - "$EDGEVERIFY_SOURCE_DIR/docs/trust-policy.md" "$1/policy.json" "${3:-}" <<'PY' || bail "no keyless example in docs/trust-policy.md"
+import json, sys
+text = open(sys.argv[1]).read()
+start = text.index("<!-- keyless-example -->")
+policy = json.loads(text[start:].split("```json\n", 1)[1].split("```", 1)[0])
+if sys.argv[3]:
+    signer = policy["scopes"][0]["signatures"]["signers"][0]["sigstore"]
+    del signer["identityRegExp"]
+    signer["identity"] = sys.argv[3]
+json.dump(policy, open(sys.argv[2], "w"))
+PY
 }
-keyless_trust "$WORK/trust" "$KL/trusted_root.json" "$IDENTITY"
+keyless_trust "$WORK/trust" "$KL/trusted_root.json"
 keyless_trust "$WORK/trust-other-identity" "$KL/trusted_root.json" "https://github.com/acme/other/.github/workflows/release.yml@refs/heads/main"
-keyless_trust "$WORK/trust-foreign-ca" "$KL/trusted_root-foreign-ca.json" "$IDENTITY"
-keyless_trust "$WORK/trust-no-ctlog" "$KL/trusted_root-no-ctlog.json" "$IDENTITY"
-keyless_trust "$WORK/trust-foreign-ctlog" "$KL/trusted_root-foreign-ctlog.json" "$IDENTITY"
+keyless_trust "$WORK/trust-foreign-ca" "$KL/trusted_root-foreign-ca.json"
+keyless_trust "$WORK/trust-no-ctlog" "$KL/trusted_root-no-ctlog.json"
+keyless_trust "$WORK/trust-foreign-ctlog" "$KL/trusted_root-foreign-ctlog.json"
 
 # accepted_reason: the reason of the accepted signature in $WORK/admitted.json.
 accepted_reason() {

@@ -26,7 +26,9 @@ const sign = require('@sigstore/sign');
 const { bundleToJSON } = require('@sigstore/bundle');
 
 const IDENTITY = 'https://github.com/acme/edge/.github/workflows/release.yml@refs/heads/main';
-const ISSUER = 'https://oidc.edgeverify.invalid';
+// GitHub Actions' issuer, as in the keyless example of docs/trust-policy.md (only a claim in the
+// token the mock Fulcio reads: nothing is contacted).
+const ISSUER = 'https://token.actions.githubusercontent.com';
 
 function usage(msg) {
   process.stderr.write(`sign-keyless-bundles: ${msg}\nusage: node sign-keyless-bundles.js OUTDIR MANIFEST_FILE REPO\n`);
