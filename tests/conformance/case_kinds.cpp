@@ -111,7 +111,7 @@ CaseOutcome run_case(const Json& c, const fs::path& base) {
     if (kind == "manifest-parse") return judge(expected, parse_manifest_or_index(path));
     if (kind == "platform-select") return check_platform_selection(c, path);
     if (kind == "rekor-set") return run_rekor_set_case(c, base, expected == Verdict::valid);
-    if (kind == "x509-at-time") return run_x509_at_time_case();
+    if (kind == "x509-at-time") return run_x509_at_time_case(c, base, expected == Verdict::valid);
     if (kind == "truststore-load") return run_notation_store_case(c, base, expected == Verdict::valid);
     if (kind.empty() && c.contains("envelope") && c.contains("trust_policy")) {
         return run_notation_case(c, base, expected == Verdict::valid);

@@ -36,7 +36,8 @@ CaseOutcome run_notation_store_case(const Json& c, const std::filesystem::path& 
 
 // "rekor-set": a Rekor SET and its entry body against a Rekor key (FORMATS.md A.7).
 CaseOutcome run_rekor_set_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
-// "x509-at-time": fails with the reason while X.509 path validation is not implemented (issue 8).
-CaseOutcome run_x509_at_time_case();
+// "x509-at-time": a Fulcio leaf, its carried chain and the trusted roots validated at one time
+// (x509_time_cases.cpp).
+CaseOutcome run_x509_at_time_case(const Json& c, const std::filesystem::path& base, bool expect_valid);
 
 }  // namespace edgeverify::conformance

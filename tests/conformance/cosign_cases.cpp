@@ -30,8 +30,6 @@ const std::string kNeedsFulcio =
 const std::string kNeedsPki =
     "requires BYO-PKI X.509 chain and SAN verification (FORMATS.md D.2 pki), not implemented yet";
 const std::string kNeedsGpg = "requires OpenPGP (signedBy GPGKeys) verification, not implemented yet";
-const std::string kNeedsX509AtTime =
-    "requires X.509 chain verification at a given time (FORMATS.md A.8), not implemented yet";
 
 std::string describe(const Error& e) {
     return std::string(errc_name(e.code)) + ": " + e.message;
@@ -390,7 +388,5 @@ CaseOutcome run_signed_image_case(const Json& c, const fs::path& base, bool expe
 CaseOutcome run_rekor_set_case(const Json& c, const fs::path& base, bool expect_valid) {
     return outcome(judge_rekor_set(c, base), expect_valid);
 }
-
-CaseOutcome run_x509_at_time_case() { return {false, kNeedsX509AtTime}; }
 
 }  // namespace edgeverify::conformance
