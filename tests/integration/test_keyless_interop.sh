@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keyless Sigstore interop (issue 8 item 5): the npm @sigstore/sign package signs the umoci image's
-# manifest against @sigstore/mock's Fulcio, CT log and Rekor on 127.0.0.1
+# manifest against @sigstore/mock's Fulcio, CT log, Rekor and TSA on 127.0.0.1
 # (tests/interop/sign-keyless-bundles.js; the server is closed before the script exits), and
 # `edgeverify verify --bundle` checks both bundles (a messageSignature over the manifest, a DSSE
 # in-toto statement naming it) with a `sigstore` signer: the Fulcio path at the Rekor SET time, the
@@ -50,6 +50,7 @@ keyless_trust "$WORK/trust" "$KL/trusted_root.json"
 keyless_trust "$WORK/trust-other-identity" "$KL/trusted_root.json" "https://github.com/acme/other/.github/workflows/release.yml@refs/heads/main"
 keyless_trust "$WORK/trust-foreign-ca" "$KL/trusted_root-foreign-ca.json"
 keyless_trust "$WORK/trust-no-ctlog" "$KL/trusted_root-no-ctlog.json"
+keyless_trust "$WORK/trust-no-tsa" "$KL/trusted_root-no-tsa.json"
 keyless_trust "$WORK/trust-foreign-ctlog" "$KL/trusted_root-foreign-ctlog.json"
 
 # accepted_reason: the reason of the accepted signature in $WORK/admitted.json.
@@ -66,6 +67,21 @@ for kind in messagesig dsse; do
     "verified with the Fulcio certificate of $IDENTITY (issuer $ISSUER), chained to sigstore/trusted_root.json certificateAuthorities[0] at the integrated time "*"; SCT verified with sigstore/trusted_root.json ctlogs[0]"*"tlogs[0]"*)
         pass "$kind: the reason names the CA, the SCT's CT log and the Rekor log" ;;
     *) fail "$kind: the reason names the CA, the SCT's CT log and the Rekor log: $REASON" ;;
+    esac
+    case "$REASON" in
+    *"verified times: the Rekor SET of sigstore/trusted_root.json tlogs[0] at "*", the RFC 3161 timestamp of sigstore/trusted_root.json timestampAuthorities[0] (CN=tsa signing, O=sigstore.mock) at "*)
+        pass "$kind: judged at the Rekor SET time and at the mock TSA's RFC 3161 time" ;;
+    *) fail "$kind: judged at the Rekor SET time and at the mock TSA's RFC 3161 time: $REASON" ;;
+    esac
+    # Without the TSA in the trusted root the Rekor SET still gives a time; the reason says why the
+    # timestamp gave none.
+    expect_admitted "$kind bundle under a trusted root without the TSA" release "--bundle" -- \
+        "$IMAGE" --trust "$WORK/trust-no-tsa" --reference "$REF" --bundle "$BUNDLE"
+    REASON=$(accepted_reason || true)
+    case "$REASON" in
+    *"; verified times: the Rekor SET of sigstore/trusted_root.json tlogs[0] at "*"; rfc3161Timestamps[0]: the trusted root has no timestampAuthorities")
+        pass "$kind: the untrusted timestamp is named and gives no time" ;;
+    *) fail "$kind: the untrusted timestamp is named and gives no time: $REASON" ;;
     esac
     expect_refused "$kind bundle under another identity" \
         "the certificate identity matches no sigstore signer of scope fleet; release: untrusted: certificate identity (SAN) $IDENTITY is not" -- \

@@ -1,5 +1,5 @@
 // Keyless (Fulcio) Sigstore bundles made offline by the npm @sigstore/sign package against the
-// mock Fulcio, CT log and Rekor of @sigstore/mock, served on 127.0.0.1 only (an ephemeral port,
+// mock Fulcio, CT log, Rekor and TSA of @sigstore/mock, served on 127.0.0.1 only (an ephemeral port,
 // closed before the script ends). The mock Fulcio issues each signing certificate for the fixed
 // identity below, with an SCT from the mock CT log embedded.
 // Usage: node sign-keyless-bundles.js OUTDIR MANIFEST_FILE REPO
@@ -9,13 +9,14 @@
 //   statement.json                 in-toto Statement v1, subject REPO with the manifest digest
 //   dsse.sigstore.json             DSSEBundleBuilder over statement.json, intoto 0.0.2 entry (the
 //                                  mock's v1 log does not canonicalize 'dsse' entries)
-//   trusted_root.json              the mock Rekor key (tlogs), CA root (certificateAuthorities)
-//                                  and CT log key (ctlogs)
+//   trusted_root.json              the mock Rekor key (tlogs), CA root (certificateAuthorities),
+//                                  CT log key (ctlogs) and TSA chain (timestampAuthorities)
 //   trusted_root-foreign-ca.json   the same with another mock CA's root as the Fulcio CA
 //   trusted_root-no-ctlog.json     the same without ctlogs
+//   trusted_root-no-tsa.json       the same without timestampAuthorities
 //   trusted_root-foreign-ctlog.json the same with another CT log key in ctlogs
 //   identity.txt / issuer.txt      the certificate identity (URI SAN) and OIDC issuer
-// No TSA witness: the bundles' signing time is the Rekor SET's integrated time.
+// Both bundles carry a Rekor entry and an RFC 3161 timestamp from the mock TSA: two verified times.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -85,8 +86,12 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`;
   const tlog = await mock.initializeTLog(base, newKey());
   handlers.push(mock.rekorHandler(tlog));
-
+  // The TSA reads the real clock: a clock fixed before the certificates exist would stamp a time
+  // before the Fulcio leaf's notBefore whenever signing crosses a second boundary.
+  const tsa = await mock.initializeTSA(newKey());
+  handlers.push(mock.tsaHandler(tsa));
   const now = Math.floor(Date.now() / 1000);
+
   const token = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({
     iss: ISSUER, sub: IDENTITY, email: 'release@acme.invalid', email_verified: true, aud: 'sigstore',
     iat: now, exp: now + 600,
@@ -100,10 +105,11 @@ async function main() {
   }));
   try {
     const messageSig = await new sign.MessageSignatureBundleBuilder({
-      signer, witnesses: [new sign.RekorWitness({ rekorBaseURL: base })],
+      signer, witnesses: [new sign.RekorWitness({ rekorBaseURL: base }), new sign.TSAWitness({ tsaBaseURL: base })],
     }).create({ data: manifest });
     const dsse = await new sign.DSSEBundleBuilder({
-      signer, witnesses: [new sign.RekorWitness({ rekorBaseURL: base, entryType: 'intoto' })],
+      signer,
+      witnesses: [new sign.RekorWitness({ rekorBaseURL: base, entryType: 'intoto' }), new sign.TSAWitness({ tsaBaseURL: base })],
     }).create({ data: statement, type: 'application/vnd.in-toto+json' });
     fs.writeFileSync(path.join(outDir, 'messagesig.sigstore.json'), JSON.stringify(bundleToJSON(messageSig)));
     fs.writeFileSync(path.join(outDir, 'dsse.sigstore.json'), JSON.stringify(bundleToJSON(dsse)));
@@ -126,6 +132,12 @@ async function main() {
     tlogs: [logInstance(base, tlog.publicKey, start)],
     certificateAuthorities: [authority(ca.rootCertificate)],
     ctlogs: [logInstance(base, ctlog.publicKey, start)],
+    timestampAuthorities: [{
+      subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+      uri: base,
+      certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] },
+      validFor: { start },
+    }],
   };
   const write = (name, doc) => fs.writeFileSync(path.join(outDir, name), JSON.stringify(doc, null, 2));
   write('trusted_root.json', root);
@@ -133,6 +145,8 @@ async function main() {
   write('trusted_root-foreign-ca.json', { ...root, certificateAuthorities: [authority(foreignCa.rootCertificate)] });
   const { ctlogs, ...withoutCtlogs } = root;
   write('trusted_root-no-ctlog.json', withoutCtlogs);
+  const { timestampAuthorities, ...withoutTsa } = root;
+  write('trusted_root-no-tsa.json', withoutTsa);
   const foreignCtlog = await mock.initializeCTLog(newKey());
   write('trusted_root-foreign-ctlog.json', { ...root, ctlogs: [logInstance(base, foreignCtlog.publicKey, start)] });
 }

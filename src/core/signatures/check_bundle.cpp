@@ -204,6 +204,8 @@ std::optional<std::string> check_keyless(const SigstoreBundle& bundle, Signed& s
         check.reason += "; logged in " + check.transparency_log;
     }
     check.reason += "; verified times: " + describe_signing_times(times);
+    // What gave no time (an RFC 3161 token that did not verify, an entry of an unknown log) is said.
+    if (!note.empty()) check.reason += "; " + note;
     return std::nullopt;
 }
 
