@@ -3,7 +3,6 @@
 // clock reset to 1970 cannot be fooled into admitting a stale image.
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 
 #include "edgeverify/limits.hpp"
 #include "edgeverify/rules.hpp"
@@ -29,6 +28,24 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct CivilDate {
+    std::int64_t year;
+    unsigned month, day;
+};
+
+// The proleptic Gregorian date of a day count from 1970-01-01 (the inverse of days_from_civil).
+CivilDate civil_from_days(std::int64_t z) {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
 std::string time_floor_path(const StateDirectory& state) { return state.root + "/time_floor"; }
@@ -67,11 +84,14 @@ std::optional<std::int64_t> parse_rfc3339_seconds(std::string_view s) {
 }
 
 std::string format_rfc3339(std::int64_t seconds) {
-    const auto t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    // In 64-bit arithmetic, never time_t: armhf's time_t is 32-bit and ends in 2038.
+    const std::int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
+    const std::int64_t in_day = seconds - days * 86400;
+    const CivilDate date = civil_from_days(days);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(date.year), date.month,
+                  date.day, static_cast<int>(in_day / 3600), static_cast<int>(in_day / 60 % 60),
+                  static_cast<int>(in_day % 60));
     return buf;
 }
 

@@ -38,6 +38,17 @@ TEST_SUITE("rules semver") {
         CHECK(parse_rfc3339_seconds("2026-11-28T03:50:00.123456789+02:00") == 1795830600);
         CHECK(parse_rfc3339_seconds("2026-11-27T20:50:00-05:00") == 1795830600);
         CHECK(format_rfc3339(1795830600) == "2026-11-28T01:50:00Z");
+        // Without time_t (32-bit on armhf): after 2038, leap days, before 1970.
+        CHECK(format_rfc3339(0) == "1970-01-01T00:00:00Z");
+        CHECK(format_rfc3339(2147483648) == "2038-01-19T03:14:08Z");
+        CHECK(format_rfc3339(4070908800) == "2099-01-01T00:00:00Z");
+        CHECK(format_rfc3339(951782400) == "2000-02-29T00:00:00Z");
+        CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+        for (const std::int64_t t : {std::int64_t{-86400 * 400}, std::int64_t{0}, std::int64_t{1795830600},
+                                     std::int64_t{4070908799}, std::int64_t{253402300799}}) {
+            CAPTURE(t);
+            CHECK(parse_rfc3339_seconds(format_rfc3339(t)) == t);
+        }
         for (const char* bad : {"2026-11-28", "2026-13-01T00:00:00Z", "2026-11-28T01:50:00", "yesterday",
                                 "2026-11-28T01:50:00.Z", "2026-11-28T01:50:00+0200"}) {
             CAPTURE(bad);
