@@ -66,7 +66,7 @@ fi
 stage "integration (real tools)" 840 ctest_label "$BUILD_DIR" integration
 # The sanitizer build is clang's, with libFuzzer coverage: the fuzz targets of tests/fuzz come
 # from it (no extra build), and each fuzzes for a short fixed time (docs/testing.md "Fuzzing").
-stage "build (ASan+UBSan, clang)" 1300 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug \
+stage "build (ASan+UBSan, clang)" 1500 configure_and_build "$ASAN_BUILD_DIR" -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DEDGEVERIFY_SANITIZE=ON -DEDGEVERIFY_FUZZ=ON
 stage "unit + conformance + fuzz (ASan)" 460 ctest --test-dir "$ASAN_BUILD_DIR" -L "$sanitized_labels|fuzz" -j "$JOBS" --output-on-failure --no-tests=error
 
