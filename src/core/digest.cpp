@@ -1,5 +1,6 @@
 // OCI digest grammar and validation (image-spec descriptor.md "Digests").
 #include "edgeverify/digest.hpp"
+#include "edgeverify/hex.hpp"
 
 #include <array>
 
@@ -101,15 +102,29 @@ Expected<Digest> Digest::parse(std::string_view text) {
 }
 
 Digest Digest::from_bytes(DigestAlgorithm algorithm, const std::uint8_t* bytes, std::size_t length) {
+    return Digest(algorithm, hex_encode(std::string_view(reinterpret_cast<const char*>(bytes), length)));
+}
+
+std::string hex_encode(std::string_view bytes) {
     static constexpr std::array<char, 16> kHex = {'0', '1', '2', '3', '4', '5', '6', '7',
                                                   '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     std::string hex;
-    hex.reserve(length * 2);
-    for (std::size_t i = 0; i < length; ++i) {
-        hex.push_back(kHex[bytes[i] >> 4]);
-        hex.push_back(kHex[bytes[i] & 0xf]);
+    hex.reserve(bytes.size() * 2);
+    for (const char c : bytes) {
+        const auto byte = static_cast<std::uint8_t>(c);
+        hex.push_back(kHex[byte >> 4]);
+        hex.push_back(kHex[byte & 0xf]);
     }
-    return Digest(algorithm, std::move(hex));
+    return hex;
+}
+
+std::string sha256_bytes(std::string_view bytes) {
+    const std::string hex = digest_of(DigestAlgorithm::sha256, bytes).hex();  // lowercase, even length
+    const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    std::string raw;
+    raw.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) raw.push_back(static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
+    return raw;
 }
 
 std::string Digest::str() const {

@@ -4,6 +4,7 @@
 
 #include "crypto/der.hpp"
 #include "crypto/timestamp_support.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/timestamp.hpp"
 
@@ -22,16 +23,6 @@ constexpr std::uint8_t kDerSet = 0x31, kDerGeneralizedTime = 0x18, kDerBoolean =
 constexpr std::uint8_t kContext0 = 0xA0, kContext1 = 0xA1, kImplicit0 = 0x80, kImplicit1 = 0x81;
 constexpr std::string_view kOidSignedData = "1.2.840.113549.1.7.2";
 constexpr std::string_view kOidTstInfo = "1.2.840.113549.1.9.16.1.4";
-
-std::string hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-        out.push_back(kDigits[static_cast<std::uint8_t>(c) >> 4]);
-        out.push_back(kDigits[static_cast<std::uint8_t>(c) & 0x0F]);
-    }
-    return out;
-}
 
 Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken& out) {
     DerReader outer(der);
@@ -59,7 +50,7 @@ Status parse_tst_info(std::string_view der, const TokenParser& p, TimestampToken
     out.imprint = std::string(*hashed);
     auto serial = p.need(fields, kDerInteger, "TSTInfo serialNumber");
     if (!serial) return serial.take_error();
-    out.serial_hex = hex(*serial);
+    out.serial_hex = hex_encode(*serial);
     auto gen_time = p.need(fields, kDerGeneralizedTime, "TSTInfo genTime");
     if (!gen_time) return gen_time.take_error();
     auto seconds = timestamp_detail::parse_generalized_time(*gen_time);
@@ -209,7 +200,7 @@ Expected<TimestampToken> parse_timestamp_token(std::string_view der, std::string
         DerReader status(*status_element);
         auto code = status.read(kDerInteger);
         if (!code || code->size() != 1 || static_cast<std::uint8_t>((*code)[0]) > 1)
-            return p.bad("TimeStampResp status", "not granted (" + hex(code.value_or("")) + ")");
+            return p.bad("TimeStampResp status", "not granted (" + hex_encode(code.value_or("")) + ")");
         auto token = fields.read(kDerSequence);
         if (!token || !fields.empty()) return p.bad("TimeStampResp timeStampToken", "missing or malformed");
         content_info = *token;

@@ -3,6 +3,7 @@
 // that chains to the trusted authority at genTime. The result is a time the caller may trust.
 #include "crypto/der.hpp"
 #include "crypto/timestamp_support.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/timestamp.hpp"
 
@@ -11,16 +12,6 @@ namespace {
 
 constexpr std::string_view kOidTimeStamping = "1.3.6.1.5.5.7.3.8";
 constexpr std::string_view kOidSubjectKeyIdentifier = "2.5.29.14";
-
-std::string hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-        out.push_back(kDigits[static_cast<std::uint8_t>(c) >> 4]);
-        out.push_back(kDigits[static_cast<std::uint8_t>(c) & 0x0F]);
-    }
-    return out;
-}
 
 Error fail(Errc code, const TimestampTrust& trust, const std::string& why) {
     return make_error(code, "timestamp (" + trust.name + "): " + why);
@@ -33,7 +24,7 @@ bool names_certificate(const TimestampToken& token, const Certificate& cert) {
         auto key_id = crypto::der_single(ski->value, crypto::kDerOctetString);
         return key_id && *key_id == token.sid_key_id;
     }
-    return cert.issuer_der == token.sid_issuer_der && cert.serial_hex == hex(token.sid_serial_der);
+    return cert.issuer_der == token.sid_issuer_der && cert.serial_hex == hex_encode(token.sid_serial_der);
 }
 
 // The certificate the SignerInfo names: among the token's own, else the authority's chain.

@@ -9,6 +9,7 @@
 #include "crypto/der.hpp"
 #include "edgeverify/crypto.hpp"
 #include "edgeverify/digest.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/limits.hpp"
 
 namespace edgeverify {
@@ -52,24 +53,6 @@ private:
 
 void put_number(std::string& out, std::uint64_t value, std::size_t width) {
     for (std::size_t i = width; i-- > 0;) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-std::string raw_sha256(std::string_view bytes) {
-    const std::string hex = digest_of(DigestAlgorithm::sha256, bytes).hex();
-    std::string raw;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return raw;
-}
-
-std::string hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : bytes) {
-        out.push_back(kDigits[static_cast<std::uint8_t>(c) >> 4]);
-        out.push_back(kDigits[static_cast<std::uint8_t>(c) & 0x0F]);
-    }
-    return out;
 }
 
 Expected<SignedCertificateTimestamp> parse_sct(std::string_view bytes, const std::string& what) {
@@ -134,7 +117,7 @@ std::optional<std::string> sct_refusal(const SignedCertificateTimestamp& sct, co
         }
         why = "signature does not verify with " + log.origin;
     }
-    if (!why) why = "log " + hex(sct.log_id) + " is not a trusted CT log";
+    if (!why) why = "log " + hex_encode(sct.log_id) + " is not a trusted CT log";
     return why;
 }
 
@@ -240,7 +223,7 @@ Expected<const CtLogKey*> verify_embedded_scts(const Certificate& leaf, const Ce
     if (tbs->size() > 0xFFFFFF) {
         return make_error(Errc::key_malformed, std::string(where) + ": TBSCertificate over 2^24-1 bytes");
     }
-    const std::string issuer_key_hash = raw_sha256(issuer.spki_der);
+    const std::string issuer_key_hash = sha256_bytes(issuer.spki_der);
     std::string reasons;
     for (std::size_t i = 0; i < scts->size(); ++i) {
         const CtLogKey* used = nullptr;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "edgeverify/crypto.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/sigstore_bundle.hpp"
 #include "signatures/bundle_binding.hpp"
 #include "signatures/check_times.hpp"
@@ -64,7 +65,7 @@ std::optional<std::string> bind_message_digest(const SigstoreBundle::MessageSign
     if (message.algorithm != "SHA2_256") {
         return "message digest algorithm " + message.algorithm + " is not supported (SHA2_256 is)";
     }
-    const std::string hex = hex_of(message.digest);
+    const std::string hex = hex_encode(message.digest);
     auto digest = Digest::parse("sha256:" + hex);
     if (digest) check.signed_digest = digest->str();
     const auto bound = digest ? target_digest_among({*digest}, target) : std::nullopt;
@@ -84,7 +85,7 @@ std::optional<std::string> bind_message(const SigstoreBundle::MessageSignature& 
     out.signature = message.signature;
     if (candidate.artifact) {
         const Digest artifact_digest = digest_of(DigestAlgorithm::sha256, *candidate.artifact);
-        if (message.algorithm == "SHA2_256" && hex_of(message.digest) != artifact_digest.hex()) {
+        if (message.algorithm == "SHA2_256" && hex_encode(message.digest) != artifact_digest.hex()) {
             return std::string("message digest does not match the artifact");
         }
         if (message.algorithm != "SHA2_256") {
@@ -126,14 +127,14 @@ std::optional<std::string> check_tlog_entries(const SigstoreBundle& bundle, cons
         const BundleTlogEntry& tlog = bundle.tlog_entries[i];
         const std::string what = "tlog entry " + std::to_string(i);
         if (!seen.insert({tlog.entry.log_id, tlog.entry.log_index}).second) {
-            return what + " repeats log " + hex_of(tlog.entry.log_id) + " index " +
+            return what + " repeats log " + hex_encode(tlog.entry.log_id) + " index " +
                    std::to_string(tlog.entry.log_index);
         }
         const RekorKey* log_key = nullptr;
         for (const RekorKey& key : store.rekor_keys)
             if (key.log_id == tlog.entry.log_id && log_key == nullptr) log_key = &key;
         if (log_key == nullptr) {
-            add_note(what + " is from log " + hex_of(tlog.entry.log_id) +
+            add_note(what + " is from log " + hex_encode(tlog.entry.log_id) +
                      ", unknown to the trust store: ignored");
             continue;
         }

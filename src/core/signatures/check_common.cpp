@@ -41,17 +41,6 @@ std::string describe(const Error& error) {
     return std::string(errc_name(error.code)) + ": " + error.message;
 }
 
-std::string hex_of(std::string_view bytes) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) {
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0x0f]);
-    }
-    return out;
-}
-
 std::string image_digests_text(const ImageResult& image) {
     std::string text = "manifest " + image.manifest_digest.str();
     if (image.index_digest) text += ", index " + image.index_digest->str();

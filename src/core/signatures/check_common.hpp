@@ -16,8 +16,6 @@ namespace edgeverify::signatures_detail {
 // "errc_name: message", the form refusal reasons quote errors in.
 std::string describe(const Error& error);
 
-// Lowercase hex of raw bytes (log ids).
-std::string hex_of(std::string_view bytes);
 
 // Whether `payload` binds this image: its digest is the manifest's or the index's, and its
 // docker-reference matches `reference` as the scope's referenceMatch says. Fills

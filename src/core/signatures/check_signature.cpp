@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "edgeverify/crypto.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/trust_decision.hpp"
 #include "signatures/check_common.hpp"
 #include "signatures/notation_check.hpp"
@@ -34,7 +35,7 @@ std::optional<std::string> check_cosign_set(const SignatureCandidate& candidate,
     auto entry = parse_cosign_rekor_bundle(annotation->second, where);
     if (!entry) return "Rekor SET: " + describe(entry.error());
     if (!knows_log(store, entry->log_id)) {
-        return "Rekor SET is from log " + hex_of(entry->log_id) + ", which the trust store does not know";
+        return "Rekor SET is from log " + hex_encode(entry->log_id) + ", which the trust store does not know";
     }
     RekorBinding binding;
     binding.signature = candidate.signature;

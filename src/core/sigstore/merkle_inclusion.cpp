@@ -3,6 +3,7 @@
 #include <string>
 
 #include "edgeverify/digest.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/tlog_proof.hpp"
 
 namespace edgeverify {
@@ -10,24 +11,13 @@ namespace {
 
 constexpr std::size_t kHashBytes = 32;
 
-int hex_value(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
-
-std::string raw_sha256(std::string_view bytes) {
-    const std::string hex = digest_of(DigestAlgorithm::sha256, bytes).hex();  // lowercase
-    std::string raw;
-    raw.reserve(kHashBytes);
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        raw.push_back(static_cast<char>(hex_value(hex[i]) * 16 + hex_value(hex[i + 1])));
-    return raw;
-}
-
 std::string node_hash(std::string_view left, std::string_view right) {
     std::string data;
     data.reserve(1 + left.size() + right.size());
     data.push_back('\x01');
     data.append(left);
     data.append(right);
-    return raw_sha256(data);
+    return sha256_bytes(data);
 }
 
 Error bad_proof(std::string_view where, const std::string& what) {
@@ -41,7 +31,7 @@ std::string merkle_leaf_hash(std::string_view leaf_data) {
     data.reserve(1 + leaf_data.size());
     data.push_back('\x00');
     data.append(leaf_data);
-    return raw_sha256(data);
+    return sha256_bytes(data);
 }
 
 Status verify_merkle_inclusion(std::string_view leaf_data, const InclusionProof& proof, std::string_view where) {

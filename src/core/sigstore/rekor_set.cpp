@@ -4,17 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "edgeverify/hex.hpp"
 #include "edgeverify/json.hpp"
 #include "edgeverify/rekor.hpp"
 
 namespace edgeverify {
 namespace {
-
-std::string to_hex(std::string_view bytes) {
-    return Digest::from_bytes(DigestAlgorithm::sha256, reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                              bytes.size())
-        .hex();
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -157,14 +152,14 @@ std::string rekor_set_message(const RekorSignedEntry& entry) {
     append_jcs_string(out, base64_encode(entry.body));
     out += ",\"integratedTime\":" + std::to_string(entry.integrated_time);
     out += ",\"logID\":";
-    append_jcs_string(out, to_hex(entry.log_id));
+    append_jcs_string(out, hex_encode(entry.log_id));
     out += ",\"logIndex\":" + std::to_string(entry.log_index);
     out += "}";
     return out;
 }
 
 Expected<const RekorKey*> verify_rekor_set(const RekorSignedEntry& entry, const std::vector<RekorKey>& keys) {
-    const std::string log_id_hex = to_hex(entry.log_id);
+    const std::string log_id_hex = hex_encode(entry.log_id);
     if (entry.signed_entry_timestamp.empty()) {
         return make_error(Errc::signature_invalid,
                           "Rekor entry of log " + log_id_hex + " has no signed entry timestamp (SET)");

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "edgeverify/crypto.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/x509.hpp"
 #include "sigstore/rekor_v2_body.hpp"
 
@@ -54,16 +55,6 @@ public:
 private:
     const std::string& prefix_;
 };
-
-std::string lower_hex(std::string_view bytes) {
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0x0f]);
-    }
-    return out;
-}
 
 // The PublicKeyDetails names (sigstore_common.proto) a key of this type may be logged with.
 std::set<std::string> key_details_for(const PublicKey& key) {
@@ -144,8 +135,8 @@ Status check_hashed_rekord_v002(const Json& body, const RekorBinding& binding, c
         return read.disagree(base + ".data.algorithm is \"" + *algorithm +
                              "\", the signed content's is SHA2_256");
     }
-    if (lower_hex(*digest) != binding.signed_message_digest->hex()) {
-        return read.disagree(base + ".data.digest sha256:" + lower_hex(*digest) +
+    if (hex_encode(*digest) != binding.signed_message_digest->hex()) {
+        return read.disagree(base + ".data.digest sha256:" + hex_encode(*digest) +
                              " is not the digest of what was "
                              "signed (" +
                              binding.signed_message_digest->str() + ")");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "edgeverify/hex.hpp"
 #include "edgeverify/json.hpp"
 #include "edgeverify/rekor.hpp"
 #include "sigstore/rfc3339.hpp"
@@ -56,14 +57,6 @@ private:
 };
 
 
-std::string raw_sha256(std::string_view bytes) {
-    const Digest digest = digest_of(DigestAlgorithm::sha256, bytes);
-    std::string raw;
-    for (std::size_t i = 0; i < digest.hex().size(); i += 2)
-        raw.push_back(static_cast<char>(std::stoi(digest.hex().substr(i, 2), nullptr, 16)));
-    return raw;
-}
-
 // The log id a key may carry: sha256(SPKI DER) (Rekor v1, every ECDSA/RSA log), or for an
 // Ed25519 log the C2SP signed-note key id sha256(origin || "\n" || 0x01 || key), origin being the
 // host of baseUrl (Rekor v2, as the production trusted root writes it).
@@ -78,12 +71,12 @@ std::string base_url_host(const Json& tlog) {
 }
 
 bool log_id_matches(const std::string& key_id, const PublicKey& key, const Json& tlog) {
-    if (key_id == raw_sha256(key.spki_der())) return true;
+    if (key_id == sha256_bytes(key.spki_der())) return true;
     if (key.type() != KeyType::ed25519 || key.spki_der().size() < 32) return false;
     const std::string host = base_url_host(tlog);
     if (host.empty()) return false;
     const std::string raw_key = key.spki_der().substr(key.spki_der().size() - 32);
-    return key_id == raw_sha256(host + "\n\x01" + raw_key);
+    return key_id == sha256_bytes(host + "\n\x01" + raw_key);
 }
 
 // `log_id_required`: tlogs must give logId; a ctlogs entry without one gets sha256(SPKI), the
@@ -133,7 +126,7 @@ Expected<RekorKey> parse_tlog(const RootReader& reader, const Json& tlog, const 
 
     const auto log_id = tlog.find("logId");
     if (log_id == tlog.end() && !log_id_required) {
-        result.log_id = raw_sha256(result.key.spki_der());
+        result.log_id = sha256_bytes(result.key.spki_der());
         return result;
     }
     if (log_id == tlog.end()) return reader.error(path + ".logId", "missing");

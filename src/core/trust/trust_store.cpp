@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "edgeverify/hex.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/sct.hpp"
 #include "edgeverify/trust_policy.hpp"
@@ -254,15 +255,6 @@ Status load_x509_material(int dirfd, const std::string& directory, TrustStore& s
     return {};
 }
 
-// The raw sha256 of `bytes`: a Rekor v1 log id is sha256(SPKI DER).
-std::string raw_sha256(std::string_view bytes) {
-    const std::string hex = digest_of(DigestAlgorithm::sha256, bytes).hex();
-    std::string raw;
-    for (std::size_t i = 0; i < hex.size(); i += 2)
-        raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return raw;
-}
-
 }  // namespace
 
 Expected<TrustStore> load_trust_store(const std::string& directory) {
@@ -337,7 +329,7 @@ Expected<TrustStore> load_trust_store(const std::string& directory) {
         if (!content) return make_error(Errc::config, content.error().message);
         auto key = parse_key_file(*content, directory + "/" + relative);
         if (!key) return key.take_error();
-        std::string log_id = raw_sha256(key->spki_der());
+        std::string log_id = sha256_bytes(key->spki_der());
         store.rekor_keys.push_back(RekorKey{relative, std::move(*key), std::move(log_id), {}, {}, {}});
         files.emplace(relative, std::move(*content));
     }
