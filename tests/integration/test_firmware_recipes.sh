@@ -38,6 +38,16 @@ check_eq "buildroot: EDGEVERIFY_SITE is this tree" "$(sed -n 's/^site=\([^ ]*\) 
 check_eq "buildroot: a local cmake-package" "$(grep -o "method=local cmake=yes" <<<"$out")" "method=local cmake=yes"
 check_eq "buildroot: tests and server off" "$(grep -o -- "-DEDGEVERIFY_BUILD_TESTS=OFF -DEDGEVERIFY_BUILD_SERVER=OFF" <<<"$out")" \
   "-DEDGEVERIFY_BUILD_TESTS=OFF -DEDGEVERIFY_BUILD_SERVER=OFF"
+# Buildroot strips target files itself (or keeps them whole for debugging): the link must not.
+check_eq "buildroot: the link does not strip" "$(grep -o -- "-DEDGEVERIFY_STRIP=OFF" <<<"$out")" "-DEDGEVERIFY_STRIP=OFF"
+for variant in STATIC MINSIZE; do
+  opts=$(make -s -f "$WORK/br.mk" print "BR2_PACKAGE_EDGEVERIFY_$variant=y" | sed -n 's/^opts=//p')
+  check_eq "buildroot: BR2_PACKAGE_EDGEVERIFY_$variant selects -DEDGEVERIFY_$variant=ON" \
+    "$(grep -o -- "-DEDGEVERIFY_$variant=ON" <<<"$opts")" "-DEDGEVERIFY_$variant=ON"
+  if grep -q "^config BR2_PACKAGE_EDGEVERIFY_$variant\$" "$br/package/edgeverify/Config.in"; then
+    pass "buildroot: BR2_PACKAGE_EDGEVERIFY_$variant is a Config.in option"
+  else fail "buildroot: no BR2_PACKAGE_EDGEVERIFY_$variant in Config.in"; fi
+done
 for dep in $(sed -n 's/^deps=//p' <<<"$out"); do
   [ "$dep" = host-pkgconf ] && continue
   symbol=BR2_PACKAGE_$(tr 'a-z-' 'A-Z_' <<<"$dep")

@@ -26,6 +26,14 @@ for m in re.finditer(r'^([A-Za-z_][\w:${}\-\[\]]*)\s*(\?\?=|\?=|\+=|=)\s*"([^"]*
 for required in ("SUMMARY", "LICENSE", "SRC_URI", "DEPENDS", "SYSTEMD_SERVICE:${PN}"):
     if required not in variables:
         faults.append(f"missing variable {required}")
+# Yocto strips and splits debug info itself; a binary stripped at the link fails do_package's
+# already-stripped QA check (an error by default).
+if "-DEDGEVERIFY_STRIP=OFF" not in variables.get("EXTRA_OECMAKE", "").split():
+    faults.append("EXTRA_OECMAKE does not pass -DEDGEVERIFY_STRIP=OFF (already-stripped QA error)")
+for feature in ("static", "minsize"):
+    enabled = variables.get(f"PACKAGECONFIG[{feature}]", "").split(",")[0]
+    if enabled != f"-DEDGEVERIFY_{feature.upper()}=ON":
+        faults.append(f"PACKAGECONFIG[{feature}] does not enable -DEDGEVERIFY_{feature.upper()}=ON (got '{enabled}')")
 inherits = set(w for m in re.finditer(r"^inherit\s+(.+)$", text, re.M) for w in m.group(1).split())
 for cls in ("cmake", "systemd"):
     if cls not in inherits:

@@ -17,9 +17,13 @@ DEPENDS = "mbedtls libarchive libuv nettle nlohmann-json http-parser"
 
 inherit cmake systemd pkgconfig
 
-EXTRA_OECMAKE = "-DEDGEVERIFY_BUILD_TESTS=OFF -DEDGEVERIFY_BUILD_SERVER=OFF -DCMAKE_BUILD_TYPE=Release"
+# EDGEVERIFY_STRIP=OFF: the build system strips and splits the debug info into ${PN}-dbg itself;
+# a binary stripped at the link fails do_package's already-stripped QA check.
+EXTRA_OECMAKE = "-DEDGEVERIFY_BUILD_TESTS=OFF -DEDGEVERIFY_BUILD_SERVER=OFF -DCMAKE_BUILD_TYPE=Release -DEDGEVERIFY_STRIP=OFF"
 PACKAGECONFIG ??= ""
+# static: the minimal static agent; minsize: the size-optimized dynamic one (docs/cross-compiling.md).
 PACKAGECONFIG[static] = "-DEDGEVERIFY_STATIC=ON,-DEDGEVERIFY_STATIC=OFF"
+PACKAGECONFIG[minsize] = "-DEDGEVERIFY_MINSIZE=ON,-DEDGEVERIFY_MINSIZE=OFF"
 
 SYSTEMD_SERVICE:${PN} = "edgeverify-agent.service"
 SYSTEMD_AUTO_ENABLE:${PN} = "enable"
