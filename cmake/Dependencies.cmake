@@ -67,4 +67,18 @@ if(EDGEVERIFY_STATIC)
       set_property(TARGET PkgConfig::${module} PROPERTY INTERFACE_LINK_OPTIONS "")
     endif()
   endforeach()
+elseif(EDGEVERIFY_LIBARCHIVE_STATIC)
+  # Size-optimized dynamic agent (CMakeLists.txt): libarchive and libxml2 from their archives
+  # (GNU ld's -l:NAME), the rest of libarchive's closure shared. The link map of the static build
+  # shows --gc-sections keeps no libxml2 section, so no ICU library is needed at all.
+  set(_libarchive_link "")
+  foreach(flag IN LISTS LIBARCHIVE_STATIC_LDFLAGS)
+    if(flag MATCHES "^-l(archive|xml2)$")
+      list(APPEND _libarchive_link "-l:lib${CMAKE_MATCH_1}.a")
+    else()
+      list(APPEND _libarchive_link "${flag}")
+    endif()
+  endforeach()
+  set_property(TARGET PkgConfig::LIBARCHIVE PROPERTY INTERFACE_LINK_LIBRARIES "${_libarchive_link}")
+  set_property(TARGET PkgConfig::LIBARCHIVE PROPERTY INTERFACE_LINK_OPTIONS "")
 endif()

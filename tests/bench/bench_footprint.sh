@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Footprint benchmark (not a ctest test; results go to docs/benchmarks.md): per architecture
-# (x86_64 native, arm64 and armhf under qemu-user), for the dynamic and the minimal static agent:
+# (x86_64 native, arm64 and armhf under qemu-user), for the dynamic board build (-O2), the
+# size-optimized dynamic agent (EDGEVERIFY_MINSIZE: -Os, LTO, gc-sections) and the minimal static
+# agent (the *-static presets):
 #   - stripped binary size
 #   - installed size with the runtime libraries it needs (NEEDED, resolved recursively in the
 #     architecture's library directories), in total and beyond the base system (libc, libstdc++,
@@ -18,11 +20,12 @@
 # 1 GiB one (qemu-user takes many minutes per GiB on a loaded machine; the verifier streams, so
 # peak RSS does not grow with the image: the x86_64 rows measure both sizes to show it).
 # --build configures and builds (target edgeverify only) the board presets it measures:
-# x86_64-gateway, rpi4-arm64, beaglebone-armhf and their -static variants. It never touches the
+# x86_64-gateway, rpi4-arm64, beaglebone-armhf, their -static variants, and each with
+# -DEDGEVERIFY_MINSIZE=ON in build-<preset>-min. It never touches the
 # development tree build/ (only the cached 1 GiB image lives there, in build/bench-fixtures).
 # The x86_64 dynamic row falls back to build-rel (a native Release build) when x86_64-gateway is
 # not built; every binary's path and date are printed under the table. FOOTPRINT_BIN_<arch>_<build>
-# (e.g. FOOTPRINT_BIN_arm64_static=/path/edgeverify) measures another binary in that row; a
+# (<build>: dynamic, minsize or static; e.g. FOOTPRINT_BIN_arm64_static=/path/edgeverify) measures another binary in that row; a
 # static one's link map is looked for as edgeverify.map beside it or one directory up.
 set -euo pipefail
 
@@ -54,6 +57,11 @@ if [ "$BUILD" -eq 1 ]; then
   for preset in x86_64-gateway x86_64-gateway-static rpi4-arm64 rpi4-arm64-static beaglebone-armhf beaglebone-armhf-static; do
     (cd "$SRC_DIR" && cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --target edgeverify)
   done
+  # The size-optimized dynamic agent (EDGEVERIFY_MINSIZE) of each board, beside its preset's tree.
+  for preset in x86_64-gateway rpi4-arm64 beaglebone-armhf; do
+    (cd "$SRC_DIR" && cmake --preset "$preset" -B "build-$preset-min" -DEDGEVERIFY_MINSIZE=ON >/dev/null &&
+       cmake --build "build-$preset-min" --target edgeverify)
+  done
 fi
 X86_DYNAMIC=$SRC_DIR/build-x86_64-gateway/src/edgeverify
 [ -x "$X86_DYNAMIC" ] || X86_DYNAMIC=$SRC_DIR/build-rel/src/edgeverify
@@ -75,10 +83,13 @@ fi
 ARMHF_SR=${EDGEVERIFY_ARMHF_SYSROOT:-$SRC_DIR/.cross/sysroot-armhf}
 rows=(
   "x86_64|dynamic|${FOOTPRINT_BIN_x86_64_dynamic:-$X86_DYNAMIC}|strip|/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu|"
+  "x86_64|minsize|${FOOTPRINT_BIN_x86_64_minsize:-$SRC_DIR/build-x86_64-gateway-min/src/edgeverify}|strip|/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu|"
   "x86_64|static|${FOOTPRINT_BIN_x86_64_static:-$SRC_DIR/build-x86_64-gateway-static/src/edgeverify}|strip||"
   "arm64|dynamic|${FOOTPRINT_BIN_arm64_dynamic:-$SRC_DIR/build-rpi4-arm64/src/edgeverify}|aarch64-linux-gnu-strip|/usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu|qemu-aarch64-static -L /"
+  "arm64|minsize|${FOOTPRINT_BIN_arm64_minsize:-$SRC_DIR/build-rpi4-arm64-min/src/edgeverify}|aarch64-linux-gnu-strip|/usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu|qemu-aarch64-static -L /"
   "arm64|static|${FOOTPRINT_BIN_arm64_static:-$SRC_DIR/build-rpi4-arm64-static/src/edgeverify}|aarch64-linux-gnu-strip||qemu-aarch64-static"
   "armhf|dynamic|${FOOTPRINT_BIN_armhf_dynamic:-$SRC_DIR/build-beaglebone-armhf/src/edgeverify}|arm-linux-gnueabihf-strip|/usr/arm-linux-gnueabihf/lib $ARMHF_SR/usr/lib/arm-linux-gnueabihf $ARMHF_SR/lib/arm-linux-gnueabihf|qemu-arm-static -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=$ARMHF_SR/usr/lib/arm-linux-gnueabihf:$ARMHF_SR/lib/arm-linux-gnueabihf"
+  "armhf|minsize|${FOOTPRINT_BIN_armhf_minsize:-$SRC_DIR/build-beaglebone-armhf-min/src/edgeverify}|arm-linux-gnueabihf-strip|/usr/arm-linux-gnueabihf/lib $ARMHF_SR/usr/lib/arm-linux-gnueabihf $ARMHF_SR/lib/arm-linux-gnueabihf|qemu-arm-static -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=$ARMHF_SR/usr/lib/arm-linux-gnueabihf:$ARMHF_SR/lib/arm-linux-gnueabihf"
   "armhf|static|${FOOTPRINT_BIN_armhf_static:-$SRC_DIR/build-beaglebone-armhf-static/src/edgeverify}|arm-linux-gnueabihf-strip||qemu-arm-static"
 )
 
@@ -200,11 +211,12 @@ for row in open(os.path.join(tmp, "rows")).read().splitlines():
         arch, label, mib(size), inst, beyond,
         ("%.1f MiB (%.0f MiB archive, %.1f s)" % (rss / 1024, image_mib(img), wall)) if rss else "failed",
         start, decision + (" (qemu)" if emu else "")))
-# On a loaded machine rows measured minutes apart are hard to compare: per architecture, the
-# dynamic and the static `--version` (and /bin/true) once more, interleaved run by run.
-for arch, both in measured.items():
-    if len(both) < 2: continue
-    cmds = {"/bin/true": ["/bin/true"], "dynamic": both["dynamic"] + ["--version"], "static": both["static"] + ["--version"]}
+# On a loaded machine rows measured minutes apart are hard to compare: per architecture, every
+# build's `--version` (and /bin/true) once more, interleaved run by run.
+for arch, builds in measured.items():
+    if len(builds) < 2: continue
+    cmds = {"/bin/true": ["/bin/true"]}
+    cmds.update((label, prefix + ["--version"]) for label, prefix in builds.items())
     t = {k: [] for k in cmds}
     for _ in range(3):
         for c in cmds.values(): subprocess.run(c, capture_output=True)
@@ -212,9 +224,10 @@ for arch, both in measured.items():
         for k, c in cmds.items():
             s0 = time.perf_counter_ns(); subprocess.run(c, capture_output=True)
             t[k].append((time.perf_counter_ns() - s0) / 1e6)
-    notes.append("%s `--version` interleaved, %d runs each, median: %s; dynamic/static %.1fx" % (
-        arch, runs, ", ".join("%s %.2f ms" % (k, statistics.median(v)) for k, v in t.items()),
-        statistics.median(t["dynamic"]) / statistics.median(t["static"])))
+    ratio = ("; dynamic/static %.1fx" % (statistics.median(t["dynamic"]) / statistics.median(t["static"]))
+             if "dynamic" in t and "static" in t else "")
+    notes.append("%s `--version` interleaved, %d runs each, median: %s%s" % (
+        arch, runs, ", ".join("%s %.2f ms" % (k, statistics.median(v)) for k, v in t.items()), ratio))
 print("\n".join(lines))
 print()
 print("\n".join("- " + n for n in notes))

@@ -21,9 +21,10 @@ inherit cmake systemd pkgconfig
 # a binary stripped at the link fails do_package's already-stripped QA check.
 EXTRA_OECMAKE = "-DEDGEVERIFY_BUILD_TESTS=OFF -DEDGEVERIFY_BUILD_SERVER=OFF -DCMAKE_BUILD_TYPE=Release -DEDGEVERIFY_STRIP=OFF"
 PACKAGECONFIG ??= ""
-# static: the minimal static agent; minsize: the size-optimized dynamic one (docs/cross-compiling.md).
+# static: the minimal static agent; minsize: the size-optimized dynamic one (docs/cross-compiling.md),
+# against the shared libarchive (OE builds no static libraries by default: DISABLE_STATIC).
 PACKAGECONFIG[static] = "-DEDGEVERIFY_STATIC=ON,-DEDGEVERIFY_STATIC=OFF"
-PACKAGECONFIG[minsize] = "-DEDGEVERIFY_MINSIZE=ON,-DEDGEVERIFY_MINSIZE=OFF"
+PACKAGECONFIG[minsize] = "-DEDGEVERIFY_MINSIZE=ON -DEDGEVERIFY_LIBARCHIVE_STATIC=OFF,-DEDGEVERIFY_MINSIZE=OFF"
 
 SYSTEMD_SERVICE:${PN} = "edgeverify-agent.service"
 SYSTEMD_AUTO_ENABLE:${PN} = "enable"
