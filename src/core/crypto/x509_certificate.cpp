@@ -4,12 +4,13 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>
 
-#include <cstdio>
 
 #include "crypto/der.hpp"
 #include "crypto/key_impl.hpp"
 #include "crypto/pem.hpp"
 #include "crypto/x509_extensions.hpp"
+#include "edgeverify/civil_time.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/x509.hpp"
 
 namespace edgeverify {
@@ -25,16 +26,6 @@ struct Crt {
 
 std::string_view view(const mbedtls_x509_buf& buf) {
     return {reinterpret_cast<const char*>(buf.p), buf.len};
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 std::int64_t unix_seconds(const mbedtls_x509_time& t) {
@@ -88,11 +79,7 @@ Expected<Certificate> parse_certificate_der(std::string_view der, std::string_vi
     }
     out.not_before = unix_seconds(crt.valid_from);
     out.not_after = unix_seconds(crt.valid_to);
-    for (std::size_t i = 0; i < crt.serial.len; ++i) {
-        char hex[3];
-        std::snprintf(hex, sizeof hex, "%02x", crt.serial.p[i]);
-        out.serial_hex += hex;
-    }
+    out.serial_hex = hex_encode(view(crt.serial));
     out.version = crt.version;
     out.has_basic_constraints = (crt.ext_types & MBEDTLS_X509_EXT_BASIC_CONSTRAINTS) != 0;
     out.is_ca = out.has_basic_constraints && crt.ca_istrue != 0;

@@ -6,12 +6,13 @@
 #include <mbedtls/x509_crl.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 
 #include "crypto/key_impl.hpp"
 #include "crypto/pem.hpp"
 #include "crypto/small_file.hpp"
+#include "edgeverify/civil_time.hpp"
+#include "edgeverify/hex.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/x509.hpp"
 
@@ -31,26 +32,11 @@ struct Crl {
     mbedtls_x509_crl crl;
 };
 
+// Unix seconds of an mbedTLS time; 0 when absent (a CRL without nextUpdate).
 std::int64_t seconds(const mbedtls_x509_time& t) {
     if (t.year == 0) return 0;
-    std::int64_t y = t.year;
-    const unsigned m = static_cast<unsigned>(t.mon), d = static_cast<unsigned>(t.day);
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + static_cast<std::int64_t>(doe) - 719468) * 86400 + t.hour * 3600 + t.min * 60 + t.sec;
-}
-
-std::string hex(const mbedtls_x509_buf& buf) {
-    std::string out;
-    for (std::size_t i = 0; i < buf.len; ++i) {
-        char byte[3];
-        std::snprintf(byte, sizeof byte, "%02x", buf.p[i]);
-        out += byte;
-    }
-    return out;
+    return days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
+           t.hour * 3600 + t.min * 60 + t.sec;
 }
 
 Expected<RevocationList> parse_crl(std::string_view der, const std::string& where) {
@@ -65,7 +51,9 @@ Expected<RevocationList> parse_crl(std::string_view der, const std::string& wher
     out.this_update = seconds(crl.this_update);
     out.next_update = seconds(crl.next_update);
     for (const mbedtls_x509_crl_entry* entry = &crl.entry; entry != nullptr; entry = entry->next) {
-        if (entry->serial.p != nullptr) out.revoked_serials_hex.push_back(hex(entry->serial));
+        if (entry->serial.p == nullptr) continue;
+        const std::string_view serial(reinterpret_cast<const char*>(entry->serial.p), entry->serial.len);
+        out.revoked_serials_hex.push_back(hex_encode(serial));
     }
     return out;
 }

@@ -1,6 +1,7 @@
 // The Notary Project payload (FORMATS.md C.2) and the RFC 3339 times of the protected header.
 #include <cctype>
 
+#include "edgeverify/civil_time.hpp"
 #include "edgeverify/json.hpp"
 #include "notation/notation_support.hpp"
 
@@ -9,16 +10,6 @@ namespace {
 
 Error violation(std::string_view where, const std::string& why) {
     return make_error(Errc::schema_violation, std::string(where) + ": " + why);
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 std::optional<int> digits(std::string_view text, std::size_t at, std::size_t count) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "edgeverify/civil_time.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/rules.hpp"
 
@@ -18,34 +19,6 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
         out = out * 10 + (s[i] - '0');
     }
     return true;
-}
-
-// Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct CivilDate {
-    std::int64_t year;
-    unsigned month, day;
-};
-
-// The proleptic Gregorian date of a day count from 1970-01-01 (the inverse of days_from_civil).
-CivilDate civil_from_days(std::int64_t z) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
 std::string time_floor_path(const StateDirectory& state) { return state.root + "/time_floor"; }

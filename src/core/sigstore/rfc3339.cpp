@@ -1,6 +1,8 @@
 // RFC 3339 times of trusted_root.json validity windows (proto3 JSON Timestamp), to unix seconds.
 #include "sigstore/rfc3339.hpp"
 
+#include "edgeverify/civil_time.hpp"
+
 namespace edgeverify::sigstore_detail {
 namespace {
 
@@ -12,16 +14,6 @@ bool digits(std::string_view text, std::size_t at, std::size_t count, int& value
         value = value * 10 + (text[i] - '0');
     }
     return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(int year, int month, int day) {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const int yoe = year - static_cast<int>(era * 400);
-    const int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 }  // namespace
@@ -65,8 +57,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text, bool round_up) 
         return std::nullopt;
     }
     if (at != text.size()) return std::nullopt;
-    std::int64_t seconds =
-        days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+    std::int64_t seconds = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                           hour * 3600 + minute * 60 + second - offset;
     if (fraction && round_up) ++seconds;
     return seconds;
 }
