@@ -4,16 +4,22 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>
 
-
 #include "crypto/der.hpp"
 #include "crypto/key_impl.hpp"
 #include "crypto/pem.hpp"
 #include "crypto/x509_extensions.hpp"
+#include "crypto/x509_time.hpp"
 #include "edgeverify/civil_time.hpp"
 #include "edgeverify/hex.hpp"
 #include "edgeverify/x509.hpp"
 
 namespace edgeverify {
+
+std::int64_t crypto::x509_time_seconds(const mbedtls_x509_time& t) {
+    return days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
+           t.hour * 3600 + t.min * 60 + t.sec;
+}
+
 namespace {
 
 struct Crt {
@@ -26,11 +32,6 @@ struct Crt {
 
 std::string_view view(const mbedtls_x509_buf& buf) {
     return {reinterpret_cast<const char*>(buf.p), buf.len};
-}
-
-std::int64_t unix_seconds(const mbedtls_x509_time& t) {
-    return days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
-           t.hour * 3600 + t.min * 60 + t.sec;
 }
 
 std::string short_name(const mbedtls_x509_buf& oid) {
@@ -77,8 +78,8 @@ Expected<Certificate> parse_certificate_der(std::string_view der, std::string_vi
         if (!out.subject_text.empty()) out.subject_text += ", ";
         out.subject_text += key + "=" + value;
     }
-    out.not_before = unix_seconds(crt.valid_from);
-    out.not_after = unix_seconds(crt.valid_to);
+    out.not_before = crypto::x509_time_seconds(crt.valid_from);
+    out.not_after = crypto::x509_time_seconds(crt.valid_to);
     out.serial_hex = hex_encode(view(crt.serial));
     out.version = crt.version;
     out.has_basic_constraints = (crt.ext_types & MBEDTLS_X509_EXT_BASIC_CONSTRAINTS) != 0;

@@ -11,7 +11,7 @@
 #include "crypto/key_impl.hpp"
 #include "crypto/pem.hpp"
 #include "crypto/small_file.hpp"
-#include "edgeverify/civil_time.hpp"
+#include "crypto/x509_time.hpp"
 #include "edgeverify/hex.hpp"
 #include "edgeverify/limits.hpp"
 #include "edgeverify/x509.hpp"
@@ -32,12 +32,8 @@ struct Crl {
     mbedtls_x509_crl crl;
 };
 
-// Unix seconds of an mbedTLS time; 0 when absent (a CRL without nextUpdate).
-std::int64_t seconds(const mbedtls_x509_time& t) {
-    if (t.year == 0) return 0;
-    return days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
-           t.hour * 3600 + t.min * 60 + t.sec;
-}
+// Unix seconds of a CRL time; 0 when absent (a CRL without nextUpdate).
+std::int64_t seconds(const mbedtls_x509_time& t) { return t.year == 0 ? 0 : crypto::x509_time_seconds(t); }
 
 Expected<RevocationList> parse_crl(std::string_view der, const std::string& where) {
     Crl holder;
